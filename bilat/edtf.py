@@ -1,0 +1,82 @@
+"""The small subset of EDTF (ISO 8601-2) that bilat reads and writes.
+
+A date is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; an interval is ``date/date`` where either
+side may be ``..`` (open). Each is turned into inclusive calendar bounds: a month covers the
+whole month, a year the whole year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+
+
+class Precision(StrEnum):
+    day = "day"
+    month = "month"
+    year = "year"
+    range = "range"
+    unknown = "unknown"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Inclusive bounds; None means open (unknown) on that side."""
+
+    start: dt.date | None
+    end: dt.date | None
+    precision: Precision
+
+    def contains_possible(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def calendar_bounds(year: int, month: int | None = None, day: int | None = None) -> tuple[dt.date, dt.date]:
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if day is None:
+        return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day), dt.date(year, month, day)
+
+
+def format_date(year: int, month: int | None = None, day: int | None = None) -> str:
+    parts = [f"{year:04d}"] + [f"{p:02d}" for p in (month, day) if p is not None]
+    return "-".join(parts)
+
+
+def _parse_single(text: str) -> Bounds:
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise ValueError(f"{text!r} is not an EDTF date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = (int(v) if v else None for v in match.group("year", "month", "day"))
+    try:
+        start, end = calendar_bounds(year, month, day)
+    except ValueError as err:
+        raise ValueError(f"{text!r} is not a calendar date: {err}") from None
+    precision = Precision.day if day else Precision.month if month else Precision.year
+    return Bounds(start, end, precision)
+
+
+def parse_edtf(text: str) -> Bounds:
+    """Bounds of an EDTF date or interval; ValueError with a readable reason otherwise."""
+    if "/" not in text:
+        return _parse_single(text)
+    left, sep, right = text.partition("/")
+    if "/" in right:
+        raise ValueError(f"{text!r} has more than one '/'")
+    if left == ".." and right == "..":
+        raise ValueError(f"{text!r} is open on both sides; give at least one bound")
+    start = None if left == ".." else _parse_single(left).start
+    end = None if right == ".." else _parse_single(right).end
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"{text!r} ends before it starts")
+    return Bounds(start, end, Precision.range if start and end else Precision.unknown)
+
+
+def format_interval(start: str | None, end: str | None) -> str:
+    return f"{start or '..'}/{end or '..'}"

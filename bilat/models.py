@@ -1,0 +1,287 @@
+"""The records coders write in ``seeds/``: the one place their shape is defined.
+
+Every model forbids unknown keys. The event models form a discriminated union on ``type``.
+Field descriptions here are carried into the JSON Schema in ``schema/`` and, through
+``bilat.tables``, into the published column metadata.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+
+from bilat.edtf import parse_edtf
+from bilat.ids import id_problem
+
+
+def _valid_id(value: str) -> str:
+    if (problem := id_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _valid_edtf(value: str) -> str:
+    parse_edtf(value)
+    return value
+
+
+ActorCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$"),
+    Field(description="An actor code from seeds/actors.yaml: ISO 3166-1 alpha-3 for states."),
+]
+EventId = Annotated[str, AfterValidator(_valid_id), Field(description="Persistent event ID: Crockford base32, 8 symbols and a mod-37 check symbol.")]
+Edtf = Annotated[str, AfterValidator(_valid_edtf), Field(description="EDTF date or interval: YYYY, YYYY-MM, YYYY-MM-DD, or start/end with '..' for an open side.")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class ActorKind(StrEnum):
+    state = "state"
+    igo = "igo"
+    non_state = "non_state"
+
+
+class Actor(Record):
+    """One entry of the actor registry."""
+
+    code: ActorCode
+    name: Text = Field(description="Common English name.")
+    kind: ActorKind = Field(description="state, igo (intergovernmental organization) or non_state.")
+    ccode: int | None = Field(None, ge=1, le=999, description="Correlates of War state code; states only.")
+    wikidata: str | None = Field(None, pattern=r"^Q[1-9][0-9]*$", description="Wikidata item, e.g. Q794.")
+
+    @model_validator(mode="after")
+    def _ccode_only_for_states(self) -> Self:
+        if self.kind == ActorKind.state and self.ccode is None:
+            raise ValueError("a state needs its COW ccode")
+        if self.kind != ActorKind.state and self.ccode is not None:
+            raise ValueError("only states have a COW ccode")
+        return self
+
+
+class ActorRegistry(Record):
+    actors: list[Actor]
+
+
+class Tombstone(Record):
+    """A withdrawn event ID: it is never reused, and citations of it are pointed on."""
+
+    id: EventId
+    reason: Text
+    merged_into: EventId | None = None
+
+
+class RetiredIds(Record):
+    retired: list[Tombstone]
+
+
+class PublishedBasis(StrEnum):
+    printed = "printed"
+    inferred = "inferred"
+
+
+class DocumentMeta(Record):
+    """Who published the source document, and when."""
+
+    title: Text = Field(description="Headline, as printed.")
+    publisher: Text | None = Field(None, description="Outlet, as the document names it.")
+    author: Text | None = Field(None, description="As the document names it; empty when it names none.")
+    published: Edtf
+    published_basis: PublishedBasis = Field(description="printed: the date is in the text; inferred: see published_reason.")
+    published_reason: Text | None = Field(None, description="How an inferred publication date was worked out.")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(None, description="Where it was published, when known.")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(description="ISO 639-1 code of the text.")
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(description="SHA-256 of document.txt.")
+
+    @model_validator(mode="after")
+    def _inferred_needs_reason(self) -> Self:
+        if self.published_basis == PublishedBasis.inferred and not self.published_reason:
+            raise ValueError("an inferred publication date needs published_reason")
+        return self
+
+
+class Quote(Record):
+    quote: Text = Field(description="Verbatim words of the document; typographic quotes, dashes and spacing may be typed plain.")
+    occurrence: int | None = Field(None, ge=1, description="Which match to use when the quote occurs more than once (1 = first).")
+
+
+class VisitStatus(StrEnum):
+    planned = "planned"
+    occurred = "occurred"
+    cancelled = "cancelled"
+
+
+class AgreementStatus(StrEnum):
+    proposed = "proposed"
+    signed = "signed"
+    in_force = "in_force"
+    terminated = "terminated"
+
+
+class SanctionStatus(StrEnum):
+    threatened = "threatened"
+    imposed = "imposed"
+    lifted = "lifted"
+
+
+class SaleStatus(StrEnum):
+    agreed = "agreed"
+    delivered = "delivered"
+    cancelled = "cancelled"
+
+
+FORWARD_STATUSES = frozenset({"planned"})
+"""Statuses whose date lies on or after publication; every other event is dated on or before it."""
+
+
+class VisitLevel(StrEnum):
+    head_of_state = "head_of_state"
+    head_of_government = "head_of_government"
+    minister = "minister"
+    military_chief = "military_chief"
+    official = "official"
+
+
+class AgreementKind(StrEnum):
+    treaty = "treaty"
+    agreement = "agreement"
+    mou = "mou"
+    protocol = "protocol"
+    contract = "contract"
+
+
+class Domain(StrEnum):
+    military = "military"
+    defense_industry = "defense_industry"
+    counter_terrorism = "counter_terrorism"
+    training = "training"
+    naval = "naval"
+    intelligence = "intelligence"
+    nuclear = "nuclear"
+    border_security = "border_security"
+    economic = "economic"
+
+
+class Measure(StrEnum):
+    arms_embargo = "arms_embargo"
+    trade = "trade"
+    financial = "financial"
+    travel = "travel"
+    asset_freeze = "asset_freeze"
+    nuclear = "nuclear"
+    diplomatic = "diplomatic"
+
+
+class ItemCategory(StrEnum):
+    """SIPRI's weapon categories, lower-cased."""
+
+    aircraft = "aircraft"
+    air_defence_systems = "air_defence_systems"
+    armoured_vehicles = "armoured_vehicles"
+    artillery = "artillery"
+    engines = "engines"
+    missiles = "missiles"
+    naval_weapons = "naval_weapons"
+    satellites = "satellites"
+    sensors = "sensors"
+    ships = "ships"
+    other = "other"
+
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217 code, e.g. USD.")]
+
+
+class EventBase(Record):
+    id: EventId | None = Field(None, description="Written by `bilat mint`; never edited after.")
+    type: str
+    status: str
+    actor1: ActorCode
+    actor2: ActorCode
+    date_text: Text | None = Field(None, description="The date exactly as the document writes it; must be inside a quote.")
+    date_bounds: Edtf | None = Field(None, description="Coder's EDTF bounds, when the document gives no date.")
+    date_reason: Text | None = Field(None, description="Why date_bounds are what they are.")
+    summary: Text = Field(description="One sentence.")
+    evidence: list[Quote] = Field(min_length=1)
+    location: Text | None = Field(None, description="Where it happened, as written.")
+    follows: EventId | None = Field(None, description="ID of the earlier event of the same visit or deal.")
+    coder_note: Text | None = Field(None, description="What the coder inferred beyond the quotes, and from what source.")
+
+    @model_validator(mode="after")
+    def _one_way_to_date(self) -> Self:
+        if (self.date_text is None) == (self.date_bounds is None):
+            raise ValueError("give either date_text (the date as written) or date_bounds with date_reason")
+        if self.date_bounds is not None and self.date_reason is None:
+            raise ValueError("date_bounds need a date_reason")
+        if self.date_text is not None and self.date_reason is not None:
+            raise ValueError("date_reason goes with date_bounds, not with date_text")
+        if self.actor1 == self.actor2:
+            raise ValueError("actor1 and actor2 are the same actor")
+        return self
+
+
+class Visit(EventBase):
+    type: Literal["visit"]
+    status: VisitStatus
+    visitor: Text | None = Field(None, description="Name of the visiting official, as written.")
+    visitor_title: Text | None = Field(None, description="The visitor's office, as written.")
+    visit_level: VisitLevel | None = Field(None, description="Rank of the visitor.")
+
+
+class Agreement(EventBase):
+    type: Literal["agreement"]
+    status: AgreementStatus
+    agreement_title: Text | None = Field(None, description="The agreement's name, as written.")
+    agreement_kind: AgreementKind | None = Field(None, description="Form of the accord.")
+    domains: list[Domain] = []
+
+
+class Sanction(EventBase):
+    type: Literal["sanction"]
+    status: SanctionStatus
+    instrument: Text | None = Field(None, description="What imposes it, e.g. a UN Security Council resolution.")
+    measures: list[Measure] = []
+
+
+class Sale(EventBase):
+    type: Literal["sale"]
+    status: SaleStatus
+    item: Text | None = Field(None, description="What is sold, as written.")
+    item_category: ItemCategory | None = Field(None, description="SIPRI weapon category.")
+    quantity: int | None = Field(None, ge=1, description="How many, as stated.")
+    quantity_unit: Text | None = Field(None, description="What quantity counts, e.g. 'systems' or 'launchers'.")
+    value: float | None = Field(None, gt=0, description="Deal value in currency units, as stated.")
+    currency: Currency | None = Field(None, description="ISO 4217 code of value, e.g. USD.")
+
+    @model_validator(mode="after")
+    def _value_has_currency(self) -> Self:
+        if (self.value is None) != (self.currency is None):
+            raise ValueError("value and currency go together")
+        return self
+
+
+Event = Annotated[Visit | Agreement | Sanction | Sale, Field(discriminator="type")]
+EVENT_TYPES = {model.model_fields["type"].annotation.__args__[0]: model for model in (Visit, Agreement, Sanction, Sale)}
+
+ROLES: dict[str, tuple[str, str]] = {
+    "visit": ("visitor", "host"),
+    "agreement": ("party", "party"),
+    "sanction": ("sender", "target"),
+    "sale": ("supplier", "recipient"),
+}
+
+
+class EventsFile(Record):
+    """A document's ``events.yaml``."""
+
+    document: DocumentMeta
+    events: list[Event]
+
+
+def event_adapter() -> TypeAdapter:
+    return TypeAdapter(Event)

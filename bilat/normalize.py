@@ -1,0 +1,159 @@
+"""Validate and normalize: check what no single record can check alone, and work out dates
+and evidence offsets. Seeds in, coded events out; every problem is collected before failing."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
+from bilat.edtf import parse_edtf
+from bilat.evidence import QuoteError, contains, fold_document, locate
+from bilat.models import FORWARD_STATUSES, Event
+from bilat.problems import InputError, Problem
+from bilat.seeds import Seeds, SourceDocument
+
+
+@dataclass(frozen=True)
+class LocatedQuote:
+    quote: str
+    char_start: int
+    char_end: int
+
+
+@dataclass(frozen=True)
+class CodedEvent:
+    event: Event
+    doc_id: str
+    date: NormalizedDate
+    evidence: tuple[LocatedQuote, ...]
+
+
+def code_events(seeds: Seeds, normalizer: DateNormalizer | None = None) -> tuple[CodedEvent, ...]:
+    normalizer = normalizer or DateNormalizer()
+    problems: list[Problem] = []
+    problems += _registry_problems(seeds)
+    problems += _id_problems(seeds)
+    coded: list[CodedEvent] = []
+    for document in seeds.documents:
+        found, document_problems = _code_document(document, seeds, normalizer)
+        coded += found
+        problems += document_problems
+    problems += _follows_problems(seeds, {c.event.id: c for c in coded})
+    if problems:
+        raise InputError(problems)
+    return tuple(coded)
+
+
+def _registry_problems(seeds: Seeds) -> list[Problem]:
+    counts = Counter(actor.code for actor in seeds.actors.actors)
+    return [
+        seeds.located_actors.problem(("actors", i, "code"), f"{actor.code} is in the registry {counts[actor.code]} times")
+        for i, actor in enumerate(seeds.actors.actors)
+        if counts[actor.code] > 1
+    ]
+
+
+def _id_problems(seeds: Seeds) -> list[Problem]:
+    problems = []
+    retired_counts = Counter(t.id for t in seeds.retired.retired)
+    for i, tombstone in enumerate(seeds.retired.retired):
+        if retired_counts[tombstone.id] > 1:
+            problems.append(seeds.located_retired.problem(("retired", i, "id"), f"{tombstone.id} is retired more than once"))
+    places = defaultdict(list)
+    for document in seeds.documents:
+        for i, event in enumerate(document.coded.events):
+            if event.id is None:
+                problems.append(document.located.problem(("events", i, "id"), "no ID yet: run `bilat mint` to give it one"))
+            else:
+                places[event.id].append((document, i))
+    live = set(places)
+    for event_id, uses in places.items():
+        for document, i in uses:
+            if len(uses) > 1:
+                problems.append(document.located.problem(("events", i, "id"), f"{event_id} is used by {len(uses)} events"))
+            if event_id in retired_counts:
+                problems.append(document.located.problem(("events", i, "id"), f"{event_id} is retired and cannot be reused"))
+    for i, tombstone in enumerate(seeds.retired.retired):
+        if tombstone.merged_into is not None and tombstone.merged_into not in live:
+            problems.append(seeds.located_retired.problem(("retired", i, "merged_into"), f"{tombstone.merged_into} is not a live event ID"))
+    return problems
+
+
+def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNormalizer) -> tuple[list[CodedEvent], list[Problem]]:
+    known_actors = {actor.code for actor in seeds.actors.actors}
+    published = parse_edtf(document.coded.document.published)
+    folded = fold_document(document.text)
+    problems: list[Problem] = []
+    coded: list[CodedEvent] = []
+    for i, event in enumerate(document.coded.events):
+        where = document.located
+        here = ("events", i)
+        for role in ("actor1", "actor2"):
+            code = getattr(event, role)
+            if code not in known_actors:
+                problems.append(where.problem(here + (role,), f"{code} is not in seeds/actors.yaml"))
+        quotes = []
+        for j, quote in enumerate(event.evidence):
+            try:
+                match = locate(quote.quote, folded, quote.occurrence)
+            except QuoteError as err:
+                problems.append(where.problem(here + ("evidence", j, "quote"), str(err)))
+                continue
+            quotes.append(LocatedQuote(document.text[match.char_start : match.char_end], match.char_start, match.char_end))
+        forward = event.status in FORWARD_STATUSES
+        try:
+            if event.date_text is not None:
+                if not any(contains(q.quote, event.date_text) for q in event.evidence):
+                    raise DateError(f"{event.date_text!r} is not inside any of the event's quotes")
+                date = normalizer.from_text(event.date_text, published, forward)
+            else:
+                date = from_bounds(event.date_bounds, event.date_reason)
+            if conflict := publication_conflict(date, published, forward):
+                raise DateError(conflict)
+        except DateError as err:
+            field = "date_text" if event.date_text is not None else "date_bounds"
+            problems.append(where.problem(here + (field,), str(err)))
+            continue
+        if len(quotes) == len(event.evidence):
+            coded.append(CodedEvent(event, document.doc_id, date, tuple(quotes)))
+    return coded, problems
+
+
+def _follows_problems(seeds: Seeds, by_id: dict[str | None, CodedEvent]) -> list[Problem]:
+    problems = []
+    located = {e.id: (d, i) for d in seeds.documents for i, e in enumerate(d.coded.events) if e.id}
+    for event_id, (document, i) in located.items():
+        event = document.coded.events[i]
+        if event.follows is None:
+            continue
+        at = ("events", i, "follows")
+        if event.follows == event_id:
+            problems.append(document.located.problem(at, "an event cannot follow itself"))
+        elif event.follows not in located:
+            problems.append(document.located.problem(at, f"{event.follows} is not an event ID in the seeds"))
+        elif _in_cycle(event_id, located):
+            problems.append(document.located.problem(at, "follows links form a cycle"))
+        else:
+            earlier = located[event.follows]
+            earlier_event = earlier[0].coded.events[earlier[1]]
+            if earlier_event.type != event.type:
+                problems.append(document.located.problem(at, f"{event.follows} is a {earlier_event.type}, not a {event.type}"))
+            elif {earlier_event.actor1, earlier_event.actor2} != {event.actor1, event.actor2}:
+                problems.append(document.located.problem(at, f"{event.follows} is between other actors"))
+            elif (a := by_id.get(event.follows)) and (b := by_id.get(event_id)) and a.date.start and b.date.end and a.date.start > b.date.end:
+                problems.append(document.located.problem(at, f"{event.follows} starts after this event ends"))
+    return problems
+
+
+def _in_cycle(start: str, located: dict) -> bool:
+    """Whether following ``follows`` from ``start`` comes back to it."""
+    current: str | None = start
+    for _ in range(len(located)):
+        document, i = located[current]
+        current = document.coded.events[i].follows
+        if current is None or current not in located:
+            return False
+        if current == start:
+            return True
+    return False

@@ -1,0 +1,72 @@
+"""Save: write the tables to a fresh directory beside the output and swap it in only when
+everything is written. A build that dies part-way leaves the last good output in place; the
+next build removes what it left behind."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from bilat.tables import to_arrow
+
+STAGING_SUFFIX = ".staging"
+RETIRING_SUFFIX = ".retiring"
+
+
+def write_table(frame: pd.DataFrame, table: str, stem: Path) -> None:
+    pq.write_table(
+        to_arrow(table, frame),
+        stem.with_suffix(".parquet"),
+        compression="zstd",
+        use_dictionary=True,
+        write_statistics=True,
+        store_schema=True,
+    )
+    frame.to_csv(
+        stem.with_suffix(".csv"),
+        index=False,
+        date_format="%Y-%m-%d",
+        lineterminator="\n",
+        quoting=csv.QUOTE_MINIMAL,
+        encoding="utf-8",
+    )
+
+
+def write_dataset(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    out = out.absolute()
+    staging = out.with_name(out.name + STAGING_SUFFIX)
+    retiring = out.with_name(out.name + RETIRING_SUFFIX)
+    _recover(out, staging, retiring)
+    staging.mkdir(parents=True)
+    for name, frame in tables.items():
+        write_table(frame, name, staging / name)
+    timelines = staging / "timelines"
+    timelines.mkdir()
+    events = tables["events"]
+    for dyad in sorted(events["dyad"].unique()):
+        write_table(events[events["dyad"] == dyad].reset_index(drop=True), "events", timelines / dyad)
+    _swap_in(staging, out, retiring)
+
+
+def _recover(out: Path, staging: Path, retiring: Path) -> None:
+    """Undo what an interrupted build left: a half-written staging directory, or an output
+    that was moved aside but not yet replaced."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    if retiring.exists():
+        if out.exists():
+            shutil.rmtree(retiring)
+        else:
+            retiring.rename(out)
+
+
+def _swap_in(staging: Path, out: Path, retiring: Path) -> None:
+    if out.exists():
+        out.rename(retiring)
+    staging.rename(out)
+    if retiring.exists():
+        shutil.rmtree(retiring)

@@ -1,0 +1,139 @@
+"""YAML in and out: strict loading that remembers where every node is, and one canonical form.
+
+Loading composes the node graph first (PyYAML's ``compose``), so every value keeps the line and
+column it came from and error messages can point at it. Aliases are refused, which also defuses
+"billion laughs" documents. Writing always produces the same bytes for the same data: keys in
+model order, every string double-quoted (so ``NO`` stays Norway and ``2010-06-01`` stays text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from bilat.problems import InputError, Problem
+
+MAX_YAML_BYTES = 8 * 1024 * 1024
+
+Path = tuple[str | int, ...]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class LocatedData:
+    """Plain Python data from a YAML file, with the (line, col) of every node by its path."""
+
+    file: str
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(repr=False)
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """The position of the deepest node on ``path`` that exists in the file."""
+        for end in range(len(path), -1, -1):
+            if (found := self.marks.get(tuple(path[:end]))) is not None:
+                return found
+        return (1, 1)
+
+    def problem(self, path: Path, message: str, field_name: str | None = None) -> Problem:
+        line, col = self.where(path)
+        return Problem(self.file, line, col, field_name or dotted(path), message)
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """UTF-8 without a byte order mark, or an InputError that says where the bad byte is."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise InputError([Problem(file, 1, 1, "(file)", "starts with a UTF-8 byte order mark; save it without one")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise InputError([Problem(file, line, col, "(file)", f"not UTF-8: byte 0x{raw[err.start]:02x}")]) from None
+
+
+def parse_yaml(raw: bytes, file: str) -> LocatedData:
+    if len(raw) > MAX_YAML_BYTES:
+        raise InputError([Problem(file, 1, 1, "(file)", f"{len(raw)} bytes is over the {MAX_YAML_BYTES}-byte limit")])
+    text = decode_text(raw, file)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise InputError([Problem(file, line, col, "(yaml)", f"{err.problem or err.context}")]) from None
+    except yaml.YAMLError as err:
+        raise InputError([Problem(file, 1, 1, "(yaml)", str(err))]) from None
+    marks: dict[Path, tuple[int, int]] = {}
+    problems: list[Problem] = []
+    data = _to_python(root, (), marks, set(), problems, file) if root is not None else None
+    if problems:
+        raise InputError(problems)
+    return LocatedData(file, data, marks)
+
+
+def _to_python(node: yaml.Node, path: Path, marks: dict, seen: set[int], problems: list[Problem], file: str) -> Any:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    marks.setdefault(path, (line, col))
+    if id(node) in seen:
+        problems.append(Problem(file, line, col, dotted(path), "YAML anchors and aliases are not allowed"))
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return yaml.constructor.SafeConstructor().construct_object(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, path + (i,), marks, seen, problems, file) for i, item in enumerate(node.value)]
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(Problem(file, key_line, key_col, dotted(path), "a mapping key must be a plain string"))
+            continue
+        key = str(key_node.value)
+        if key in result:
+            problems.append(Problem(file, key_line, key_col, dotted(path + (key,)), "duplicate key"))
+            continue
+        marks[path + (key,)] = (key_line, key_col)
+        result[key] = _to_python(value_node, path + (key,), marks, seen, problems, file)
+    return result
+
+
+def dotted(path: Path) -> str:
+    """``events[2].evidence[0].quote``: how a place in a file is named in messages."""
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    return text or "(file)"
+
+
+class _CanonicalDumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+class _QuotedText(str):
+    """A string value (not a key), always written double-quoted."""
+
+
+_CanonicalDumper.add_representer(
+    _QuotedText, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+)
+
+
+def _quote_values(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: _quote_values(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_quote_values(item) for item in data]
+    return _QuotedText(data) if isinstance(data, str) else data
+
+
+def dump_canonical(data: Any) -> str:
+    return yaml.dump(
+        _quote_values(data),
+        Dumper=_CanonicalDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=2**31 - 1,
+        default_flow_style=False,
+    )
