@@ -112,8 +112,7 @@ class DateNormalizer:
             raise DateError(f"{text!r} gives neither a year nor a month")
         if published.start is None or published.end is None:
             raise DateError(
-                f"{text!r} has no year and the publication date is open-ended, so no year can be inferred; "
-                "give date_bounds and date_reason"
+                f"{text!r} has no year and the publication date is open-ended, so no year can be inferred; give date_bounds and date_reason"
             )
         years = {_nearest_year(month, day, anchor, forward) for anchor in (published.start, published.end)}
         if len(years) > 1:

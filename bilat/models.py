@@ -32,8 +32,17 @@ ActorCode = Annotated[
     StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{1,15}$"),
     Field(description="An actor code from seeds/actors.yaml: ISO 3166-1 alpha-3 for states."),
 ]
-EventId = Annotated[str, AfterValidator(_valid_id), Field(description="Persistent event ID: Crockford base32, 8 symbols and a mod-37 check symbol.")]
-Edtf = Annotated[str, AfterValidator(_valid_edtf), Field(description="EDTF date or interval: YYYY, YYYY-MM, YYYY-MM-DD, or start/end with '..' for an open side.")]
+EventId = Annotated[
+    str,
+    AfterValidator(_valid_id),
+    Field(description="Persistent event ID: Crockford base32, 8 symbols and a mod-37 check symbol."),
+]
+Edtf = Annotated[
+    str,
+    AfterValidator(_valid_edtf),
+    Field(description="EDTF date or interval: YYYY, YYYY-MM, YYYY-MM-DD, or start/end with '..' for an open side."),
+]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
 
 
@@ -95,7 +104,7 @@ class DocumentMeta(Record):
     published: Edtf
     published_basis: PublishedBasis = Field(description="printed: the date is in the text; inferred: see published_reason.")
     published_reason: Text | None = Field(None, description="How an inferred publication date was worked out.")
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = Field(None, description="Where it was published, when known.")
+    url: Url | None = Field(None, description="Where it was published, when known.")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(description="ISO 639-1 code of the text.")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(description="SHA-256 of document.txt.")
 

@@ -120,39 +120,45 @@ def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNorma
     return coded, problems
 
 
-def _follows_problems(seeds: Seeds, by_id: dict[str | None, CodedEvent]) -> list[Problem]:
+def _follows_problems(seeds: Seeds, coded: dict[str | None, CodedEvent]) -> list[Problem]:
+    """``follows`` must name another event of the same type and dyad, not later, with no cycle."""
+    places = {e.id: (d, i, e) for d in seeds.documents for i, e in enumerate(d.coded.events) if e.id}
+    follows = {event_id: event.follows for event_id, (_, _, event) in places.items()}
     problems = []
-    located = {e.id: (d, i) for d in seeds.documents for i, e in enumerate(d.coded.events) if e.id}
-    for event_id, (document, i) in located.items():
-        event = document.coded.events[i]
+    for event_id, (document, i, event) in places.items():
         if event.follows is None:
             continue
-        at = ("events", i, "follows")
+        earlier = places.get(event.follows)
+        message = None
         if event.follows == event_id:
-            problems.append(document.located.problem(at, "an event cannot follow itself"))
-        elif event.follows not in located:
-            problems.append(document.located.problem(at, f"{event.follows} is not an event ID in the seeds"))
-        elif _in_cycle(event_id, located):
-            problems.append(document.located.problem(at, "follows links form a cycle"))
-        else:
-            earlier = located[event.follows]
-            earlier_event = earlier[0].coded.events[earlier[1]]
-            if earlier_event.type != event.type:
-                problems.append(document.located.problem(at, f"{event.follows} is a {earlier_event.type}, not a {event.type}"))
-            elif {earlier_event.actor1, earlier_event.actor2} != {event.actor1, event.actor2}:
-                problems.append(document.located.problem(at, f"{event.follows} is between other actors"))
-            elif (a := by_id.get(event.follows)) and (b := by_id.get(event_id)) and a.date.start and b.date.end and a.date.start > b.date.end:
-                problems.append(document.located.problem(at, f"{event.follows} starts after this event ends"))
+            message = "an event cannot follow itself"
+        elif earlier is None:
+            message = f"{event.follows} is not an event ID in the seeds"
+        elif _in_cycle(event_id, follows):
+            message = "follows links form a cycle"
+        elif earlier[2].type != event.type:
+            message = f"{event.follows} is a {earlier[2].type}, not a {event.type}"
+        elif {earlier[2].actor1, earlier[2].actor2} != {event.actor1, event.actor2}:
+            message = f"{event.follows} is between other actors"
+        elif _starts_after(coded.get(event.follows), coded.get(event_id)):
+            message = f"{event.follows} starts after this event ends"
+        if message:
+            problems.append(document.located.problem(("events", i, "follows"), message))
     return problems
 
 
-def _in_cycle(start: str, located: dict) -> bool:
+def _starts_after(earlier: CodedEvent | None, later: CodedEvent | None) -> bool:
+    if earlier is None or later is None or earlier.date.start is None or later.date.end is None:
+        return False
+    return earlier.date.start > later.date.end
+
+
+def _in_cycle(start: str, follows: dict[str, str | None]) -> bool:
     """Whether following ``follows`` from ``start`` comes back to it."""
     current: str | None = start
-    for _ in range(len(located)):
-        document, i = located[current]
-        current = document.coded.events[i].follows
-        if current is None or current not in located:
+    for _ in range(len(follows)):
+        current = follows.get(current)
+        if current is None:
             return False
         if current == start:
             return True

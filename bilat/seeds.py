@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.problems import InputError, Problem
-from bilat.yamlio import LocatedData, decode_text, dotted, parse_yaml
+from bilat.yamlio import LocatedData, decode_text, parse_yaml
 
 DOC_ID = re.compile(r"[0-9a-f]{16}")
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -125,11 +125,12 @@ def _load_document(seeds_dir: Path, folder: Path, label: str) -> SourceDocument:
         raise InputError([located.problem(("document",), f"cannot read document.txt: {err.strerror}", "document")]) from None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != coded.document.sha256:
-        raise InputError([located.problem(
-            ("document", "sha256"),
-            f"document.txt has sha256 {digest}: the text was edited after coding, or the hash is wrong",
-        )])
+        raise InputError(
+            [
+                located.problem(
+                    ("document", "sha256"),
+                    f"document.txt has sha256 {digest}: the text was edited after coding, or the hash is wrong",
+                )
+            ]
+        )
     return SourceDocument(folder.name, decode_text(raw, f"{display}/document.txt"), coded, located)
-
-
-__all__ = ["Seeds", "SourceDocument", "load_seeds", "read_yaml_model", "dotted"]

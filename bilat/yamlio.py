@@ -115,9 +115,7 @@ class _QuotedText(str):
     """A string value (not a key), always written double-quoted."""
 
 
-_CanonicalDumper.add_representer(
-    _QuotedText, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-)
+_CanonicalDumper.add_representer(_QuotedText, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"'))
 
 
 def _quote_values(data: Any) -> Any:
