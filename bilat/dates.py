@@ -39,6 +39,7 @@ class DateError(ValueError):
 
 
 _PRECISION_OF_PERIOD = {"day": Precision.day, "time": Precision.day, "month": Precision.month, "year": Precision.year}
+_ISO_DATE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])(?:-\d{2})?")
 _DECADE = re.compile(r"(?:the\s+)?(?P<decade>\d{3}0)s", re.IGNORECASE)
 _RANGE = re.compile(
     r"(?:from\s+|between\s+)?(?P<first>.+?)\s*(?:[-–—]|\bto\b|\buntil\b|\bthrough\b|\band\b)\s*(?P<last>\S.*)",
@@ -98,18 +99,23 @@ class DateNormalizer:
                 )
         return self._memo[key]
 
-    def _single(self, text: str, published: Bounds, forward: bool) -> _Single:
-        readings = [self._read(text, base) for base in _PROBE_BASES]
+    def _given(self, text: str) -> tuple[int | None, int | None, int | None]:
+        """(year, month, day) as far as the text itself gives them."""
+        readings = {self._read(text, base) for base in _PROBE_BASES}
         if None in readings:
             raise DateError(f"dateparser cannot read {text!r} as a calendar date; give date_bounds and date_reason")
-        given = set(readings)
-        if len(given) > 1:
+        if len(readings) > 1:
             raise DateError(f"{text!r} is relative to some other date; give date_bounds and date_reason")
-        year, month, day = given.pop()
+        given = readings.pop()
+        if given[0] is None and given[1] is None:
+            raise DateError(f"{text!r} gives neither a year nor a month")
+        return given
+
+    def _with_year(self, text: str, given: tuple[int | None, int | None, int | None], published: Bounds, forward: bool) -> _Single:
+        """The date, its year inferred from the publication date when the text gives none."""
+        year, month, day = given
         if year is not None:
             return _Single(year, month, day, inferred=False)
-        if month is None:
-            raise DateError(f"{text!r} gives neither a year nor a month")
         if published.start is None or published.end is None:
             raise DateError(
                 f"{text!r} has no year and the publication date is open-ended, so no year can be inferred; give date_bounds and date_reason"
@@ -124,44 +130,88 @@ class DateNormalizer:
 
     def from_text(self, text: str, published: Bounds, forward: bool) -> NormalizedDate:
         """Normalize ``date_text``; ``forward`` for a planned event, whose year is looked for ahead."""
-        if decade := _DECADE.fullmatch(text.strip()):
+        text = text.strip()
+        if decade := _DECADE.fullmatch(text):
             first = int(decade["decade"])
             edtf = format_interval(str(first), str(first + 9))
             return NormalizedDate(edtf, Precision.range, dt.date(first, 1, 1), dt.date(first + 9, 12, 31), DateBasis.stated)
-        try:
-            single = self._single(text, published, forward)
-        except DateError:
-            split = _RANGE.fullmatch(text.strip())
-            if not split:
-                raise
+        split = None if _ISO_DATE.fullmatch(text) else _RANGE.fullmatch(text)
+        if split:
+            # Tried first: dateparser reads "June 10-12" as 10 June 2012, and "3-5 March 2019" as 3 March.
             try:
-                first, last = self._range_ends(split["first"].strip(), split["last"].strip(), published, forward)
-            except DateError:
-                raise DateError(f"dateparser cannot read {text!r} as a date or a range; give date_bounds and date_reason") from None
-            if first.bounds[0] > last.bounds[1]:
-                raise DateError(f"the range {text!r} ends before it starts") from None
-            basis = DateBasis.year_inferred if first.inferred or last.inferred else DateBasis.stated
-            edtf = format_interval(first.edtf, last.edtf)
-            return NormalizedDate(edtf, Precision.range, first.bounds[0], last.bounds[1], basis, _inference_note(basis, published))
+                return self._range(split["first"].strip(), split["last"].strip(), published, forward, text)
+            except DateError as range_error:
+                try:
+                    single = self._with_year(text, self._given(text), published, forward)
+                except DateError:
+                    raise range_error from None
+        else:
+            single = self._with_year(text, self._given(text), published, forward)
         basis = DateBasis.year_inferred if single.inferred else DateBasis.stated
         start, end = single.bounds
         return NormalizedDate(single.edtf, single.precision, start, end, basis, _inference_note(basis, published))
 
+    def _range(self, first_text: str, last_text: str, published: Bounds, forward: bool, whole: str) -> NormalizedDate:
+        try:
+            first, last = self._range_ends(first_text, last_text, published, forward)
+            (start, _), (_, end) = first.bounds, last.bounds
+        except (DateError, ValueError):
+            raise DateError(f"dateparser cannot read {whole!r} as a date or a range; give date_bounds and date_reason") from None
+        if start > end:
+            raise DateError(f"the range {whole!r} ends before it starts")
+        basis = DateBasis.year_inferred if first.inferred or last.inferred else DateBasis.stated
+        edtf = format_interval(first.edtf, last.edtf)
+        return NormalizedDate(edtf, Precision.range, start, end, basis, _inference_note(basis, published))
+
     def _range_ends(self, first_text: str, last_text: str, published: Bounds, forward: bool) -> tuple[_Single, _Single]:
-        """Both ends of a range; a short or year-less end borrows from the other ("1980-88", "June to August 2010")."""
+        """Both ends of a range. A short end borrows from the other ("1980-88", "June 10-12",
+        "3-5 March 2019"), and a year-less first end takes the last end's year ("June to August 2010")."""
         if re.fullmatch(r"\d{4}", first_text) and re.fullmatch(r"\d{2}", last_text):
             first_year = int(first_text)
             last_year = first_year // 100 * 100 + int(last_text)
             last_year += 100 if last_year < first_year else 0
             return _Single(first_year, None, None, False), _Single(last_year, None, None, False)
-        first = self._single(first_text, published, forward)
-        if re.fullmatch(r"\d{1,2}", last_text) and first.precision == Precision.day:
-            return first, _Single(first.year, first.month, int(last_text), first.inferred)
-        last = self._single(last_text, published, forward)
-        if first.inferred and not last.inferred:
-            first_year = last.year if (first.month, first.day or 1) <= (last.month or 12, last.day or 31) else last.year - 1
-            first = _Single(first_year, first.month, first.day, False)
-        return first, last
+        if re.fullmatch(r"\d{1,2}", last_text):
+            first_given = self._given(first_text)
+            last_given = (*first_given[:2], int(last_text))
+            _require_day(first_given, first_text)
+        elif re.fullmatch(r"\d{1,2}", first_text):
+            last_given = self._given(last_text)
+            first_given = (*last_given[:2], int(first_text))
+            _require_day(last_given, last_text)
+        else:
+            first_given, last_given = self._given(first_text), self._given(last_text)
+        if first_given[0] is None and last_given[0] is None:
+            # The end that must lie on the right side of publication anchors the inference.
+            if forward:
+                last = self._with_year(last_text, last_given, published, forward)
+                return _borrow_year(first_given, last, before=True), last
+            first = self._with_year(first_text, first_given, published, forward)
+            return first, _borrow_year(last_given, first, before=False)
+        if first_given[0] is None:
+            last = _Single(*last_given, inferred=False)
+            return _borrow_year(first_given, last, before=True), last
+        first = _Single(*first_given, inferred=False)
+        if last_given[0] is None:
+            return first, _borrow_year(last_given, first, before=False)
+        return first, _Single(*last_given, inferred=False)
+
+
+def _borrow_year(given: tuple[int | None, int | None, int | None], other: _Single, before: bool) -> _Single:
+    """A year-less end of a range, in the year that puts it just before (or after) the other end."""
+    _, month, day = given
+    if month is None:
+        raise DateError("a range end gives neither a year nor a month")
+    if before:
+        year = other.year if (month, day or 1) <= (other.month or 12, other.day or 31) else other.year - 1
+    else:
+        year = other.year if (month, day or 31) >= (other.month or 1, other.day or 1) else other.year + 1
+    return _Single(year, month, day, other.inferred)
+
+
+def _require_day(given: tuple[int | None, int | None, int | None], text: str) -> None:
+    if given[2] is None:
+        raise DateError(f"{text!r} has no day for a day range to share")
 
 
 def _nearest_year(month: int, day: int | None, anchor: dt.date, forward: bool) -> int:

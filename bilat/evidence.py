@@ -61,13 +61,16 @@ class QuoteError(ValueError):
 
 def locate(quote: str, document: FoldedText, occurrence: int | None = None) -> Match:
     """Where ``quote`` is in the document; QuoteError when it is missing or ambiguous."""
+    if occurrence is not None and occurrence < 1:
+        raise QuoteError(f"occurrence counts from 1, not {occurrence}")
     needle = fold(quote)
     if not needle:
         raise QuoteError("the quote is empty")
     found: list[int] = []
     at = document.folded.find(needle)
     while at != -1:
-        found.append(at)
+        if _on_boundaries(document, at, at + len(needle)):
+            found.append(at)
         at = document.folded.find(needle, at + 1)
     if not found:
         raise QuoteError(f"not found in the document: {_preview(quote)}")
@@ -78,6 +81,13 @@ def locate(quote: str, document: FoldedText, occurrence: int | None = None) -> M
     first = found[(occurrence or 1) - 1]
     last = first + len(needle) - 1
     return Match(document.starts[first], document.ends[last])
+
+
+def _on_boundaries(document: FoldedText, start: int, end: int) -> bool:
+    """Whether folded[start:end] begins and ends with whole original characters (not inside "…")."""
+    starts_clean = start == 0 or document.starts[start - 1] != document.starts[start]
+    ends_clean = end == len(document.folded) or document.starts[end] != document.starts[end - 1]
+    return starts_clean and ends_clean
 
 
 def contains(quote: str, fragment: str) -> bool:

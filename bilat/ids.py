@@ -1,6 +1,6 @@
 """Event IDs: opaque Crockford base32 with a mod-37 check symbol.
 
-An ID is eight data symbols (40 random bits) and one check symbol, for example ``9ZM3KQ7TJ``.
+An ID is eight data symbols (40 random bits) and one check symbol, for example ``CB31KRM6G``.
 The check symbol is the value of the data, read as a base-32 number, modulo 37, written in
 Crockford's check alphabet. Any single mistyped symbol changes the value by d·32^k with
 0 < |d| < 32, never a multiple of the prime 37, so it is always caught. Minting skips the

@@ -41,11 +41,11 @@ def format_seeds(seeds_dir: Path, check_only: bool = False) -> list[Path]:
     """Rewrite every seed YAML file canonically; return the files that were (or would be) changed."""
     changed = []
     for path, model in _read_all(seeds_dir).items():
-        text = canonical_yaml(model)
-        if path.read_text(encoding="utf-8") != text:
+        canonical = canonical_yaml(model).encode("utf-8")
+        if path.read_bytes() != canonical:
             changed.append(path)
             if not check_only:
-                path.write_text(text, encoding="utf-8")
+                path.write_bytes(canonical)
     return changed
 
 
@@ -65,5 +65,5 @@ def mint_seeds(seeds_dir: Path) -> int:
                 taken.add(event.id)
                 minted += 1
             events.append(event)
-        path.write_text(canonical_yaml(model.model_copy(update={"events": events})), encoding="utf-8")
+        path.write_bytes(canonical_yaml(model.model_copy(update={"events": events})).encode("utf-8"))
     return minted

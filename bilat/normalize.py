@@ -31,7 +31,7 @@ class CodedEvent:
 
 def code_events(seeds: Seeds, normalizer: DateNormalizer | None = None) -> tuple[CodedEvent, ...]:
     normalizer = normalizer or DateNormalizer()
-    problems: list[Problem] = []
+    problems: list[Problem] = list(seeds.problems)
     problems += _registry_problems(seeds)
     problems += _id_problems(seeds)
     coded: list[CodedEvent] = []
@@ -46,6 +46,8 @@ def code_events(seeds: Seeds, normalizer: DateNormalizer | None = None) -> tuple
 
 
 def _registry_problems(seeds: Seeds) -> list[Problem]:
+    if seeds.actors is None:
+        return []
     counts = Counter(actor.code for actor in seeds.actors.actors)
     return [
         seeds.located_actors.problem(("actors", i, "code"), f"{actor.code} is in the registry {counts[actor.code]} times")
@@ -56,8 +58,9 @@ def _registry_problems(seeds: Seeds) -> list[Problem]:
 
 def _id_problems(seeds: Seeds) -> list[Problem]:
     problems = []
-    retired_counts = Counter(t.id for t in seeds.retired.retired)
-    for i, tombstone in enumerate(seeds.retired.retired):
+    tombstones = seeds.retired.retired if seeds.retired else []
+    retired_counts = Counter(t.id for t in tombstones)
+    for i, tombstone in enumerate(tombstones):
         if retired_counts[tombstone.id] > 1:
             problems.append(seeds.located_retired.problem(("retired", i, "id"), f"{tombstone.id} is retired more than once"))
     places = defaultdict(list)
@@ -74,14 +77,20 @@ def _id_problems(seeds: Seeds) -> list[Problem]:
                 problems.append(document.located.problem(("events", i, "id"), f"{event_id} is used by {len(uses)} events"))
             if event_id in retired_counts:
                 problems.append(document.located.problem(("events", i, "id"), f"{event_id} is retired and cannot be reused"))
-    for i, tombstone in enumerate(seeds.retired.retired):
+    for i, tombstone in enumerate(tombstones):
         if tombstone.merged_into is not None and tombstone.merged_into not in live:
-            problems.append(seeds.located_retired.problem(("retired", i, "merged_into"), f"{tombstone.merged_into} is not a live event ID"))
+            message = f"{tombstone.merged_into} is not a live event ID in the {_scope(seeds)}"
+            problems.append(seeds.located_retired.problem(("retired", i, "merged_into"), message))
     return problems
 
 
+def _scope(seeds: Seeds) -> str:
+    """What was searched: with files that failed to load, a missing ID may be in one of them."""
+    return "files that loaded" if seeds.problems else "seeds"
+
+
 def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNormalizer) -> tuple[list[CodedEvent], list[Problem]]:
-    known_actors = {actor.code for actor in seeds.actors.actors}
+    known_actors = {actor.code for actor in seeds.actors.actors} if seeds.actors else None
     published = parse_edtf(document.coded.document.published)
     folded = fold_document(document.text)
     problems: list[Problem] = []
@@ -91,7 +100,7 @@ def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNorma
         here = ("events", i)
         for role in ("actor1", "actor2"):
             code = getattr(event, role)
-            if code not in known_actors:
+            if known_actors is not None and code not in known_actors:
                 problems.append(where.problem(here + (role,), f"{code} is not in seeds/actors.yaml"))
         quotes = []
         for j, quote in enumerate(event.evidence):
@@ -122,10 +131,14 @@ def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNorma
 
 def _follows_problems(seeds: Seeds, coded: dict[str | None, CodedEvent]) -> list[Problem]:
     """``follows`` must name another event of the same type and dyad, not later, with no cycle."""
-    places = {e.id: (d, i, e) for d in seeds.documents for i, e in enumerate(d.coded.events) if e.id}
+    events = [(d, i, e) for d in seeds.documents for i, e in enumerate(d.coded.events) if e.id]
+    places: dict[str, tuple] = {}
+    for place in events:
+        places.setdefault(place[2].id, place)
     follows = {event_id: event.follows for event_id, (_, _, event) in places.items()}
     problems = []
-    for event_id, (document, i, event) in places.items():
+    for document, i, event in events:
+        event_id = event.id
         if event.follows is None:
             continue
         earlier = places.get(event.follows)
@@ -133,7 +146,7 @@ def _follows_problems(seeds: Seeds, coded: dict[str | None, CodedEvent]) -> list
         if event.follows == event_id:
             message = "an event cannot follow itself"
         elif earlier is None:
-            message = f"{event.follows} is not an event ID in the seeds"
+            message = f"{event.follows} is not an event ID in the {_scope(seeds)}"
         elif _in_cycle(event_id, follows):
             message = "follows links form a cycle"
         elif earlier[2].type != event.type:

@@ -38,11 +38,15 @@ class SourceDocument:
 
 @dataclass(frozen=True)
 class Seeds:
-    actors: ActorRegistry
-    retired: RetiredIds
+    """Whatever loaded, and the problems of whatever did not: later checks still run on the
+    rest, so one run reports everything. ``actors`` or ``retired`` is None when its file failed."""
+
+    actors: ActorRegistry | None
+    retired: RetiredIds | None
     documents: tuple[SourceDocument, ...]
-    located_actors: LocatedData
-    located_retired: LocatedData
+    located_actors: LocatedData | None
+    located_retired: LocatedData | None
+    problems: tuple[Problem, ...] = ()
 
 
 def read_yaml_model(path: Path, display: str, model: type[M]) -> tuple[M, LocatedData]:
@@ -52,8 +56,12 @@ def read_yaml_model(path: Path, display: str, model: type[M]) -> tuple[M, Locate
     except OSError as err:
         raise InputError([Problem(display, 1, 1, "(file)", f"cannot read: {err.strerror}")]) from None
     located = parse_yaml(raw, display)
+    return validate_located(located, model), located
+
+
+def validate_located(located: LocatedData, model: type[M]) -> M:
     try:
-        return model.model_validate(located.data), located
+        return model.model_validate(located.data)
     except ValidationError as err:
         raise InputError([_locate_error(located, e) for e in err.errors()]) from None
 
@@ -84,8 +92,10 @@ def _data_path(data: Any, loc: tuple) -> tuple:
 
 
 def load_seeds(seeds_dir: Path) -> Seeds:
-    problems: list[Problem] = []
     label = seeds_dir.as_posix()
+    if not seeds_dir.is_dir():
+        return Seeds(None, None, (), None, None, (Problem(label, 1, 1, "(seeds)", "no such directory"),))
+    problems: list[Problem] = []
 
     def attempt(fn, *args):
         try:
@@ -94,43 +104,57 @@ def load_seeds(seeds_dir: Path) -> Seeds:
             problems.extend(err.problems)
             return None
 
-    actors = attempt(read_yaml_model, seeds_dir / "actors.yaml", f"{label}/actors.yaml", ActorRegistry)
-    retired = attempt(read_yaml_model, seeds_dir / "retired.yaml", f"{label}/retired.yaml", RetiredIds)
-    documents = []
-    for entry in sorted(seeds_dir.iterdir()) if seeds_dir.is_dir() else []:
-        if entry.is_dir():
-            document = attempt(_load_document, seeds_dir, entry, label)
-            if document is not None:
-                documents.append(document)
-    if not seeds_dir.is_dir():
-        problems.append(Problem(label, 1, 1, "(seeds)", "no such directory"))
-    if problems:
-        raise InputError(problems)
-    return Seeds(actors[0], retired[0], tuple(documents), actors[1], retired[1])
+    actors = attempt(read_yaml_model, seeds_dir / "actors.yaml", f"{label}/actors.yaml", ActorRegistry) or (None, None)
+    retired = attempt(read_yaml_model, seeds_dir / "retired.yaml", f"{label}/retired.yaml", RetiredIds) or (None, None)
+    documents = [attempt(_load_document, seeds_dir, entry, label) for entry in sorted(seeds_dir.iterdir()) if entry.is_dir()]
+    loaded = tuple(d for d in documents if d is not None)
+    return Seeds(actors[0], retired[0], loaded, actors[1], retired[1], tuple(problems))
 
 
 def _load_document(seeds_dir: Path, folder: Path, label: str) -> SourceDocument:
+    """One document folder; an events.yaml that does not validate still has its text checked."""
     display = f"{label}/{folder.name}"
     if not DOC_ID.fullmatch(folder.name):
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder is named by its 16-hex-digit doc_id")])
     if folder.is_symlink() or not folder.resolve().is_relative_to(seeds_dir.resolve()):
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder must lie inside the seeds directory")])
-    coded, located = read_yaml_model(folder / "events.yaml", f"{display}/events.yaml", EventsFile)
-    text_path = folder / "document.txt"
+    events_path, text_path = folder / "events.yaml", folder / "document.txt"
+    try:
+        located = parse_yaml(events_path.read_bytes(), f"{display}/events.yaml")
+    except OSError as err:
+        raise InputError([Problem(f"{display}/events.yaml", 1, 1, "(file)", f"cannot read: {err.strerror}")]) from None
+    problems: list[Problem] = []
+    try:
+        coded = validate_located(located, EventsFile)
+    except InputError as err:
+        problems += err.problems
+        coded = None
+    text = None
     try:
         if text_path.stat().st_size > MAX_DOCUMENT_BYTES:
             raise InputError([Problem(f"{display}/document.txt", 1, 1, "(file)", f"over the {MAX_DOCUMENT_BYTES}-byte limit")])
         raw = text_path.read_bytes()
+        text = decode_text(raw, f"{display}/document.txt")
+        expected = _get(located.data, "document", "sha256")
+        if isinstance(expected, str) and hashlib.sha256(raw).hexdigest() != expected:
+            raise InputError(
+                [
+                    located.problem(
+                        ("document", "sha256"),
+                        f"document.txt has sha256 {hashlib.sha256(raw).hexdigest()}: the text was edited after coding, or the hash is wrong",
+                    )
+                ]
+            )
     except OSError as err:
-        raise InputError([located.problem(("document",), f"cannot read document.txt: {err.strerror}", "document")]) from None
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != coded.document.sha256:
-        raise InputError(
-            [
-                located.problem(
-                    ("document", "sha256"),
-                    f"document.txt has sha256 {digest}: the text was edited after coding, or the hash is wrong",
-                )
-            ]
-        )
-    return SourceDocument(folder.name, decode_text(raw, f"{display}/document.txt"), coded, located)
+        problems.append(located.problem(("document",), f"cannot read document.txt: {err.strerror}", "document"))
+    except InputError as err:
+        problems += err.problems
+    if problems:
+        raise InputError(problems)
+    return SourceDocument(folder.name, text, coded, located)
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
