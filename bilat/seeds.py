@@ -135,16 +135,10 @@ def _load_document(seeds_dir: Path, folder: Path, label: str) -> SourceDocument:
             raise InputError([Problem(f"{display}/document.txt", 1, 1, "(file)", f"over the {MAX_DOCUMENT_BYTES}-byte limit")])
         raw = text_path.read_bytes()
         text = decode_text(raw, f"{display}/document.txt")
-        expected = _get(located.data, "document", "sha256")
-        if isinstance(expected, str) and hashlib.sha256(raw).hexdigest() != expected:
-            raise InputError(
-                [
-                    located.problem(
-                        ("document", "sha256"),
-                        f"document.txt has sha256 {hashlib.sha256(raw).hexdigest()}: the text was edited after coding, or the hash is wrong",
-                    )
-                ]
-            )
+        expected, actual = _get(located.data, "document", "sha256"), hashlib.sha256(raw).hexdigest()
+        if isinstance(expected, str) and actual != expected:
+            message = f"document.txt has sha256 {actual}: the text was edited after coding, or the hash is wrong"
+            problems.append(located.problem(("document", "sha256"), message))
     except OSError as err:
         problems.append(located.problem(("document",), f"cannot read document.txt: {err.strerror}", "document"))
     except InputError as err:
