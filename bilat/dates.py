@@ -70,7 +70,7 @@ class _Single:
 
 
 class DateNormalizer:
-    """Holds dateparser's parsers and a memo of answers; make one per build."""
+    """Reads dates in one language; holds dateparser's parsers and a memo of answers. Make one per build."""
 
     def __init__(self, language: str = "en"):
         self.language = language

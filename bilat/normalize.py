@@ -29,13 +29,15 @@ class CodedEvent:
     evidence: tuple[LocatedQuote, ...]
 
 
-def code_events(seeds: Seeds, normalizer: DateNormalizer | None = None) -> tuple[CodedEvent, ...]:
-    normalizer = normalizer or DateNormalizer()
+def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
+    normalizers: dict[str, DateNormalizer] = {}
     problems: list[Problem] = list(seeds.problems)
     problems += _registry_problems(seeds)
     problems += _id_problems(seeds)
     coded: list[CodedEvent] = []
     for document in seeds.documents:
+        language = document.coded.document.language
+        normalizer = normalizers.get(language) or normalizers.setdefault(language, DateNormalizer(language))
         found, document_problems = _code_document(document, seeds, normalizer)
         coded += found
         problems += document_problems
