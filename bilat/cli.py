@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bilat.build import build, check, write_schemas
+from bilat.coverage import coverage_problems
 from bilat.mint import format_seeds, mint_seeds
 from bilat.problems import InputError
 
@@ -24,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     seeds_option(sub)
     sub.add_argument("--out", type=Path, default=Path("data"), help="output directory (default: data)")
     sub = commands.add_parser("check", help="validate the seeds; write nothing")
+    seeds_option(sub)
+    sub = commands.add_parser("coverage", help="list date expressions that no event uses and no dismissal explains")
     seeds_option(sub)
     sub = commands.add_parser("mint", help="give an ID to every event that has none")
     seeds_option(sub)
@@ -54,6 +57,13 @@ def _run(args: argparse.Namespace) -> int:
     elif args.command == "check":
         checked = check(args.seeds)
         print(f"ok: {len(checked.events)} events in {len(checked.seeds.documents)} documents")
+    elif args.command == "coverage":
+        checked = check(args.seeds)
+        uncovered = coverage_problems(checked)
+        for problem in uncovered:
+            print(problem)
+        print(f"{len(uncovered)} date expressions not covered in {len(checked.seeds.documents)} documents")
+        return EXIT_INPUT if uncovered else EXIT_OK
     elif args.command == "mint":
         print(f"minted {mint_seeds(args.seeds)} IDs")
     elif args.command == "fmt":

@@ -83,6 +83,18 @@ def locate(quote: str, document: FoldedText, occurrence: int | None = None) -> M
     return Match(document.starts[first], document.ends[last])
 
 
+def locate_all(passage: str, document: FoldedText) -> list[Match]:
+    """Every occurrence of ``passage``; QuoteError when there is none."""
+    matches = []
+    while True:
+        try:
+            matches.append(locate(passage, document, len(matches) + 1))
+        except QuoteError:
+            if not matches:
+                raise
+            return matches
+
+
 def _on_boundaries(document: FoldedText, start: int, end: int) -> bool:
     """Whether folded[start:end] begins and ends with whole original characters (not inside "…")."""
     starts_clean = start == 0 or document.starts[start - 1] != document.starts[start]

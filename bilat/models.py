@@ -285,11 +285,19 @@ ROLES: dict[str, tuple[str, str]] = {
 }
 
 
+class Dismissal(Record):
+    """A passage with a date that codes no event, and why (see ``bilat coverage``)."""
+
+    text: Text = Field(description="Words of the document around the date, e.g. 'the 1980-88 Iran-Iraq war'; covers every occurrence.")
+    reason: Text = Field(description="One line: why no event is coded, e.g. 'background war: not one of the four types'.")
+
+
 class EventsFile(Record):
     """A document's ``events.yaml``."""
 
     document: DocumentMeta
     events: list[Event]
+    dismissed: list[Dismissal] = Field([], description="Date expressions in the document that code no event.")
 
 
 def event_adapter() -> TypeAdapter:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
 from bilat.edtf import parse_edtf
-from bilat.evidence import QuoteError, contains, fold_document, locate
+from bilat.evidence import QuoteError, contains, fold_document, locate, locate_all
 from bilat.models import FORWARD_STATUSES, Event
 from bilat.problems import InputError, Problem
 from bilat.seeds import Seeds, SourceDocument
@@ -128,6 +128,11 @@ def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNorma
             continue
         if len(quotes) == len(event.evidence):
             coded.append(CodedEvent(event, document.doc_id, date, tuple(quotes)))
+    for i, dismissal in enumerate(document.coded.dismissed):
+        try:
+            locate_all(dismissal.text, folded)
+        except QuoteError as err:
+            problems.append(document.located.problem(("dismissed", i, "text"), str(err)))
     return coded, problems
 
 

@@ -44,3 +44,13 @@ def test_the_readme_starts_with_the_install_and_test_commands() -> None:
 def test_code_is_lint_clean() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "bilat", "tests"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_the_codebooks_worked_examples_are_real_events() -> None:
+    import pandas as pd
+
+    codebook = (ROOT / "CODEBOOK.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r"event `([0-9A-Z]{9})`", codebook))
+    events = pd.read_parquet(ROOT / "data" / "events.parquet")
+    assert cited and cited <= set(events["event_id"])
+    assert set(events["event_type"]) <= {t for t in ("visit", "agreement", "sanction", "sale") if f"**{t.capitalize()}" in codebook}
