@@ -40,7 +40,7 @@ def build_tables(seeds_dir: Path) -> dict[str, pd.DataFrame]:
 
 def build(seeds_dir: Path, out: Path) -> dict[str, pd.DataFrame]:
     tables = build_tables(seeds_dir)
-    write_dataset(tables, out)
+    write_dataset(tables, out, keep=(seeds_dir,))
     return tables
 
 

@@ -10,6 +10,7 @@ from bilat.build import build, check, write_schemas
 from bilat.coverage import coverage_problems
 from bilat.mint import format_seeds, mint_seeds
 from bilat.problems import InputError
+from bilat.publish import OutputError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         noun = "problem" if len(err.problems) == 1 else "problems"
         print(f"bilat {args.command}: {len(err.problems)} {noun}; nothing was written", file=sys.stderr)
+        return EXIT_INPUT
+    except OutputError as err:
+        print(f"bilat {args.command}: {err}; nothing was replaced", file=sys.stderr)
         return EXIT_INPUT
 
 

@@ -71,10 +71,10 @@ def uncovered_mentions(document: SourceDocument, events: list[CodedEvent]) -> li
     """Date mentions of one checked document outside every quote and every dismissed passage."""
     folded = fold_document(document.text)
     covered = [(q.char_start, q.char_end) for event in events for q in event.evidence]
-    covered += [(m.char_start, m.char_end) for d in document.coded.dismissed for m in locate_all(d.text, folded)]
+    covered += [(m.char_start, m.char_end) for _, d in document.dismissed for m in locate_all(d.text, folded)]
     return [
         mention
-        for mention in find_date_mentions(document.text, document.coded.document.language)
+        for mention in find_date_mentions(document.text, document.meta.language)
         if not any(start <= mention.start and mention.end <= end for start, end in covered)
     ]
 

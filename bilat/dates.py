@@ -39,7 +39,7 @@ class DateError(ValueError):
 
 
 _PRECISION_OF_PERIOD = {"day": Precision.day, "time": Precision.day, "month": Precision.month, "year": Precision.year}
-_ISO_DATE = re.compile(r"\d{4}-(?:0[1-9]|1[0-2])(?:-\d{2})?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECADE = re.compile(r"(?:the\s+)?(?P<decade>\d{3}0)s", re.IGNORECASE)
 _RANGE = re.compile(
     r"(?:from\s+|between\s+)?(?P<first>.+?)\s*(?:[-–—]|\bto\b|\buntil\b|\bthrough\b|\band\b)\s*(?P<last>\S.*)",
@@ -107,8 +107,8 @@ class DateNormalizer:
         if len(readings) > 1:
             raise DateError(f"{text!r} is relative to some other date; give date_bounds and date_reason")
         given = readings.pop()
-        if given[0] is None and given[1] is None:
-            raise DateError(f"{text!r} gives neither a year nor a month")
+        if given[0] is None and (given[1] is None or not re.search(r"[^\W\d_]", text)):
+            raise DateError(f"{text!r} gives no year and no month name; give date_bounds and date_reason")
         return given
 
     def _with_year(self, text: str, given: tuple[int | None, int | None, int | None], published: Bounds, forward: bool) -> _Single:
@@ -137,16 +137,9 @@ class DateNormalizer:
             return NormalizedDate(edtf, Precision.range, dt.date(first, 1, 1), dt.date(first + 9, 12, 31), DateBasis.stated)
         split = None if _ISO_DATE.fullmatch(text) else _RANGE.fullmatch(text)
         if split:
-            # Tried first: dateparser reads "June 10-12" as 10 June 2012, and "3-5 March 2019" as 3 March.
-            try:
-                return self._range(split["first"].strip(), split["last"].strip(), published, forward, text)
-            except DateError as range_error:
-                try:
-                    single = self._with_year(text, self._given(text), published, forward)
-                except DateError:
-                    raise range_error from None
-        else:
-            single = self._with_year(text, self._given(text), published, forward)
+            # Read as a range or not at all: dateparser reads "June 10-12" as 10 June 2012.
+            return self._range(split["first"].strip(), split["last"].strip(), published, forward, text)
+        single = self._with_year(text, self._given(text), published, forward)
         basis = DateBasis.year_inferred if single.inferred else DateBasis.stated
         start, end = single.bounds
         return NormalizedDate(single.edtf, single.precision, start, end, basis, _inference_note(basis, published))
@@ -217,6 +210,10 @@ def _require_day(given: tuple[int | None, int | None, int | None], text: str) ->
 def _nearest_year(month: int, day: int | None, anchor: dt.date, forward: bool) -> int:
     """The latest year in which (month, day) starts on or before ``anchor``; for a forward-looking
     event, the earliest year in which it ends on or after ``anchor``."""
+    try:
+        calendar_bounds(2000, month, day)  # a leap year: any day that exists at all exists in it
+    except ValueError:
+        raise DateError(f"there is no day {day} in month {month}") from None
     year = anchor.year + (-1 if forward else 1)
     step = 1 if forward else -1
     while True:
@@ -243,9 +240,16 @@ def from_bounds(edtf: str, reason: str) -> NormalizedDate:
 
 
 def publication_conflict(date: NormalizedDate, published: Bounds, forward: bool) -> str | None:
-    """Why the date cannot be right given when its document was published, or None."""
-    if forward and date.end is not None and published.start is not None and date.end < published.start:
-        return f"a planned event dated {date.edtf} ends before its document was published ({published.start})"
-    if not forward and date.start is not None and published.end is not None and date.start > published.end:
+    """Why the date cannot be right given when its document was published, or None. A date
+    read from the text need only overlap the possible span; the coder's bounds must lie in it."""
+    if forward:
+        if date.end is not None and published.start is not None and date.end < published.start:
+            return f"a planned event dated {date.edtf} ends before its document was published ({published.start})"
+        if date.basis == DateBasis.coder and published.start is not None and (date.start is None or date.start < published.start):
+            return f"a planned event's bounds {date.edtf} must start no earlier than publication ({published.start})"
+        return None
+    if date.start is not None and published.end is not None and date.start > published.end:
         return f"an event dated {date.edtf} starts after its document was published ({published.end})"
+    if date.basis == DateBasis.coder and published.end is not None and (date.end is None or date.end > published.end):
+        return f"the bounds {date.edtf} of a past event must end no later than publication ({published.end})"
     return None

@@ -26,14 +26,11 @@ class Precision(StrEnum):
 
 @dataclass(frozen=True)
 class Bounds:
-    """Inclusive bounds; None means open (unknown) on that side."""
+    """Inclusive bounds; None means open (unknown) on that side. ``../..`` is wholly unknown."""
 
     start: dt.date | None
     end: dt.date | None
     precision: Precision
-
-    def contains_possible(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
 def calendar_bounds(year: int, month: int | None = None, day: int | None = None) -> tuple[dt.date, dt.date]:
@@ -69,8 +66,6 @@ def parse_edtf(text: str) -> Bounds:
     left, sep, right = text.partition("/")
     if "/" in right:
         raise ValueError(f"{text!r} has more than one '/'")
-    if left == ".." and right == "..":
-        raise ValueError(f"{text!r} is open on both sides; give at least one bound")
     start = None if left == ".." else _parse_single(left).start
     end = None if right == ".." else _parse_single(right).end
     if start is not None and end is not None and start > end:

@@ -8,9 +8,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from bilat.ids import mint_id
-from bilat.models import ActorRegistry, EventsFile, RetiredIds
+from bilat.models import EventsFile, RetiredIds
 from bilat.problems import InputError, Problem
-from bilat.seeds import read_yaml_model
+from bilat.seeds import read_yaml_model, seed_yaml_files
 from bilat.yamlio import dump_canonical
 
 
@@ -18,16 +18,10 @@ def canonical_yaml(model: BaseModel) -> str:
     return dump_canonical(model.model_dump(mode="json", exclude_defaults=True))
 
 
-def _seed_files(seeds_dir: Path) -> list[tuple[Path, type[BaseModel]]]:
-    files: list[tuple[Path, type[BaseModel]]] = [(seeds_dir / "actors.yaml", ActorRegistry), (seeds_dir / "retired.yaml", RetiredIds)]
-    files += [(path, EventsFile) for path in sorted(seeds_dir.glob("*/events.yaml"))]
-    return files
-
-
 def _read_all(seeds_dir: Path) -> dict[Path, BaseModel]:
     problems: list[Problem] = []
     models: dict[Path, BaseModel] = {}
-    for path, model in _seed_files(seeds_dir):
+    for path, model in seed_yaml_files(seeds_dir):
         try:
             models[path] = read_yaml_model(path, path.as_posix(), model)[0]
         except InputError as err:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+from dateparser.data.languages_info import language_order
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from bilat.edtf import parse_edtf
 from bilat.ids import id_problem
@@ -19,6 +20,12 @@ from bilat.ids import id_problem
 def _valid_id(value: str) -> str:
     if (problem := id_problem(value)) is not None:
         raise ValueError(problem)
+    return value
+
+
+def _dateparser_language(value: str) -> str:
+    if value not in language_order:
+        raise ValueError(f"{value!r} is not a language dateparser reads (ISO 639-1, e.g. 'en')")
     return value
 
 
@@ -62,7 +69,7 @@ class Actor(Record):
     code: ActorCode
     name: Text = Field(description="Common English name.")
     kind: ActorKind = Field(description="state, igo (intergovernmental organization) or non_state.")
-    ccode: int | None = Field(None, ge=1, le=999, description="Correlates of War state code; states only.")
+    ccode: int | None = Field(None, ge=1, le=999, strict=True, description="Correlates of War state code; states only.")
     wikidata: str | None = Field(None, pattern=r"^Q[1-9][0-9]*$", description="Wikidata item, e.g. Q794.")
 
     @model_validator(mode="after")
@@ -105,7 +112,7 @@ class DocumentMeta(Record):
     published_basis: PublishedBasis = Field(description="printed: the date is in the text; inferred: see published_reason.")
     published_reason: Text | None = Field(None, description="How an inferred publication date was worked out.")
     url: Url | None = Field(None, description="Where it was published, when known.")
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")] = Field(description="ISO 639-1 code of the text.")
+    language: Annotated[str, AfterValidator(_dateparser_language)] = Field(description="ISO 639-1 code of the text.")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(description="SHA-256 of document.txt.")
 
     @model_validator(mode="after")
@@ -117,7 +124,9 @@ class DocumentMeta(Record):
 
 class Quote(Record):
     quote: Text = Field(description="Verbatim words of the document; typographic quotes, dashes and spacing may be typed plain.")
-    occurrence: int | None = Field(None, ge=1, description="Which match to use when the quote occurs more than once (1 = first).")
+    occurrence: int | None = Field(
+        None, ge=1, strict=True, description="Which match to use when the quote occurs more than once (1 = first)."
+    )
 
 
 class VisitStatus(StrEnum):
@@ -262,9 +271,9 @@ class Sale(EventBase):
     status: SaleStatus
     item: Text | None = Field(None, description="What is sold, as written.")
     item_category: ItemCategory | None = Field(None, description="SIPRI weapon category.")
-    quantity: int | None = Field(None, ge=1, description="How many, as stated.")
+    quantity: int | None = Field(None, ge=1, strict=True, description="How many, as stated.")
     quantity_unit: Text | None = Field(None, description="What quantity counts, e.g. 'systems' or 'launchers'.")
-    value: float | None = Field(None, gt=0, description="Deal value in currency units, as stated.")
+    value: float | None = Field(None, gt=0, strict=True, description="Deal value in currency units, as stated.")
     currency: Currency | None = Field(None, description="ISO 4217 code of value, e.g. USD.")
 
     @model_validator(mode="after")
@@ -298,7 +307,3 @@ class EventsFile(Record):
     document: DocumentMeta
     events: list[Event]
     dismissed: list[Dismissal] = Field([], description="Date expressions in the document that code no event.")
-
-
-def event_adapter() -> TypeAdapter:
-    return TypeAdapter(Event)

@@ -26,6 +26,8 @@ class CodedEvent:
     event: Event
     doc_id: str
     date: NormalizedDate
+    date_text: str | None
+    """``event.date_text`` as the document spells it (curly quotes, dashes and all)."""
     evidence: tuple[LocatedQuote, ...]
 
 
@@ -36,9 +38,10 @@ def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
     problems += _id_problems(seeds)
     coded: list[CodedEvent] = []
     for document in seeds.documents:
-        language = document.coded.document.language
-        normalizer = normalizers.get(language) or normalizers.setdefault(language, DateNormalizer(language))
-        found, document_problems = _code_document(document, seeds, normalizer)
+        language = document.meta.language
+        if language not in normalizers:
+            normalizers[language] = DateNormalizer(language)
+        found, document_problems = _code_document(document, seeds.actor_codes, normalizers[language])
         coded += found
         problems += document_problems
     problems += _follows_problems(seeds, {c.event.id: c for c in coded})
@@ -48,39 +51,35 @@ def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
 
 
 def _registry_problems(seeds: Seeds) -> list[Problem]:
-    if seeds.actors is None:
-        return []
-    counts = Counter(actor.code for actor in seeds.actors.actors)
+    counts = Counter(actor.code for _, actor in seeds.actors)
     return [
         seeds.located_actors.problem(("actors", i, "code"), f"{actor.code} is in the registry {counts[actor.code]} times")
-        for i, actor in enumerate(seeds.actors.actors)
+        for i, actor in seeds.actors
         if counts[actor.code] > 1
     ]
 
 
 def _id_problems(seeds: Seeds) -> list[Problem]:
     problems = []
-    tombstones = seeds.retired.retired if seeds.retired else []
-    retired_counts = Counter(t.id for t in tombstones)
-    for i, tombstone in enumerate(tombstones):
+    retired_counts = Counter(t.id for _, t in seeds.retired)
+    for i, tombstone in seeds.retired:
         if retired_counts[tombstone.id] > 1:
             problems.append(seeds.located_retired.problem(("retired", i, "id"), f"{tombstone.id} is retired more than once"))
     places = defaultdict(list)
     for document in seeds.documents:
-        for i, event in enumerate(document.coded.events):
+        for i, event in document.events:
             if event.id is None:
                 problems.append(document.located.problem(("events", i, "id"), "no ID yet: run `bilat mint` to give it one"))
             else:
                 places[event.id].append((document, i))
-    live = set(places)
     for event_id, uses in places.items():
         for document, i in uses:
             if len(uses) > 1:
                 problems.append(document.located.problem(("events", i, "id"), f"{event_id} is used by {len(uses)} events"))
             if event_id in retired_counts:
                 problems.append(document.located.problem(("events", i, "id"), f"{event_id} is retired and cannot be reused"))
-    for i, tombstone in enumerate(tombstones):
-        if tombstone.merged_into is not None and tombstone.merged_into not in live:
+    for i, tombstone in seeds.retired:
+        if tombstone.merged_into is not None and tombstone.merged_into not in places:
             message = f"{tombstone.merged_into} is not a live event ID in the {_scope(seeds)}"
             problems.append(seeds.located_retired.problem(("retired", i, "merged_into"), message))
     return problems
@@ -91,18 +90,19 @@ def _scope(seeds: Seeds) -> str:
     return "files that loaded" if seeds.problems else "seeds"
 
 
-def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNormalizer) -> tuple[list[CodedEvent], list[Problem]]:
-    known_actors = {actor.code for actor in seeds.actors.actors} if seeds.actors else None
-    published = parse_edtf(document.coded.document.published)
+def _code_document(
+    document: SourceDocument, actor_codes: frozenset[str] | None, normalizer: DateNormalizer
+) -> tuple[list[CodedEvent], list[Problem]]:
+    published = parse_edtf(document.meta.published)
     folded = fold_document(document.text)
+    where = document.located
     problems: list[Problem] = []
     coded: list[CodedEvent] = []
-    for i, event in enumerate(document.coded.events):
-        where = document.located
+    for i, event in document.events:
         here = ("events", i)
         for role in ("actor1", "actor2"):
             code = getattr(event, role)
-            if known_actors is not None and code not in known_actors:
+            if actor_codes is not None and code not in actor_codes:
                 problems.append(where.problem(here + (role,), f"{code} is not in seeds/actors.yaml"))
         quotes = []
         for j, quote in enumerate(event.evidence):
@@ -127,18 +127,31 @@ def _code_document(document: SourceDocument, seeds: Seeds, normalizer: DateNorma
             problems.append(where.problem(here + (field,), str(err)))
             continue
         if len(quotes) == len(event.evidence):
-            coded.append(CodedEvent(event, document.doc_id, date, tuple(quotes)))
-    for i, dismissal in enumerate(document.coded.dismissed):
+            coded.append(CodedEvent(event, document.doc_id, date, _as_written(event.date_text, quotes), tuple(quotes)))
+    for i, dismissal in document.dismissed:
         try:
             locate_all(dismissal.text, folded)
         except QuoteError as err:
-            problems.append(document.located.problem(("dismissed", i, "text"), str(err)))
+            problems.append(where.problem(("dismissed", i, "text"), str(err)))
     return coded, problems
+
+
+def _as_written(date_text: str | None, quotes: list[LocatedQuote]) -> str | None:
+    """The date text exactly as the document has it, taken from the first quote holding it."""
+    if date_text is None:
+        return None
+    for quote in quotes:
+        try:
+            match = locate(date_text, fold_document(quote.quote), occurrence=1)
+        except QuoteError:
+            continue
+        return quote.quote[match.char_start : match.char_end]
+    return date_text
 
 
 def _follows_problems(seeds: Seeds, coded: dict[str | None, CodedEvent]) -> list[Problem]:
     """``follows`` must name another event of the same type and dyad, not later, with no cycle."""
-    events = [(d, i, e) for d in seeds.documents for i, e in enumerate(d.coded.events) if e.id]
+    events = [(d, i, e) for d in seeds.documents for i, e in d.events if e.id]
     places: dict[str, tuple] = {}
     for place in events:
         places.setdefault(place[2].id, place)

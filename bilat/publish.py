@@ -36,20 +36,45 @@ def write_table(frame: pd.DataFrame, table: str, stem: Path) -> None:
     )
 
 
-def write_dataset(tables: dict[str, pd.DataFrame], out: Path) -> None:
+class OutputError(Exception):
+    """The output directory cannot or must not be written; nothing was replaced."""
+
+
+MARKER = "events.parquet"
+"""A directory holding this file is taken to be a bilat dataset, which a build may replace."""
+
+
+def write_dataset(tables: dict[str, pd.DataFrame], out: Path, keep: tuple[Path, ...] = ()) -> None:
+    """Write the tables and per-dyad timelines to ``out``, replacing it whole. ``keep`` lists
+    directories (the seeds) that ``out`` must be neither equal to nor hold."""
     out = out.absolute()
+    _refuse_unsafe(out, keep)
     staging = out.with_name(out.name + STAGING_SUFFIX)
     retiring = out.with_name(out.name + RETIRING_SUFFIX)
-    _recover(out, staging, retiring)
-    staging.mkdir(parents=True)
-    for name, frame in tables.items():
-        write_table(frame, name, staging / name)
-    timelines = staging / "timelines"
-    timelines.mkdir()
-    events = tables["events"]
-    for dyad in sorted(events["dyad"].unique()):
-        write_table(events[events["dyad"] == dyad].reset_index(drop=True), "events", timelines / dyad)
-    _swap_in(staging, out, retiring)
+    try:
+        _recover(out, staging, retiring)
+        staging.mkdir(parents=True)
+        for name, frame in tables.items():
+            write_table(frame, name, staging / name)
+        timelines = staging / "timelines"
+        timelines.mkdir()
+        events = tables["events"]
+        for dyad in sorted(events["dyad"].unique()):
+            write_table(events[events["dyad"] == dyad].reset_index(drop=True), "events", timelines / dyad)
+        _swap_in(staging, out, retiring)
+    except OSError as err:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write {out.name}/: {err.strerror or err}") from None
+
+
+def _refuse_unsafe(out: Path, keep: tuple[Path, ...]) -> None:
+    for kept in keep:
+        if kept.resolve().is_relative_to(out.resolve()):
+            raise OutputError(f"{out} holds {kept}; a build replaces its output directory whole, so it must be a directory of its own")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out} is a file, not a directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise OutputError(f"{out} is not empty and holds no {MARKER}: it does not look like bilat output, so it is not replaced")
 
 
 def _recover(out: Path, staging: Path, retiring: Path) -> None:

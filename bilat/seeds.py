@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from bilat.models import ActorRegistry, EventsFile, RetiredIds
+from bilat.models import Actor, ActorRegistry, Dismissal, DocumentMeta, Event, EventsFile, RetiredIds, Tombstone
 from bilat.problems import InputError, Problem
 from bilat.yamlio import LocatedData, decode_text, parse_yaml
 
@@ -30,19 +30,26 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class SourceDocument:
+    """A document and its coding. Events or dismissals that failed validation are left out
+    (their problems are reported); each kept one carries its index in events.yaml."""
+
     doc_id: str
     text: str
-    coded: EventsFile
+    meta: DocumentMeta
+    events: tuple[tuple[int, Event], ...]
+    dismissed: tuple[tuple[int, Dismissal], ...]
     located: LocatedData
 
 
 @dataclass(frozen=True)
 class Seeds:
-    """Whatever loaded, and the problems of whatever did not: later checks still run on the
-    rest, so one run reports everything. ``actors`` or ``retired`` is None when its file failed."""
+    """Whatever validated, and the problems of whatever did not: later checks still run on the
+    rest, so one run reports everything."""
 
-    actors: ActorRegistry | None
-    retired: RetiredIds | None
+    actors: tuple[tuple[int, Actor], ...]
+    actor_codes: frozenset[str] | None
+    """Every code the registry names, valid entry or not; None when actors.yaml is unreadable."""
+    retired: tuple[tuple[int, Tombstone], ...]
     documents: tuple[SourceDocument, ...]
     located_actors: LocatedData | None
     located_retired: LocatedData | None
@@ -70,7 +77,7 @@ def _locate_error(located: LocatedData, error: Any) -> Problem:
     path = _data_path(located.data, error["loc"])
     message = error["msg"]
     given = error.get("input")
-    if error["type"].endswith("_type") and error["type"] != "model_type" and not isinstance(given, (dict, list)):
+    if error["type"].endswith("_type") and not isinstance(given, (dict, list, str)):
         message += f" (YAML read {given!r} as {type(given).__name__}; quote it if it is text)"
     elif error["type"] == "extra_forbidden":
         message = "unknown key"
@@ -91,61 +98,120 @@ def _data_path(data: Any, loc: tuple) -> tuple:
     return tuple(path)
 
 
+def seed_yaml_files(seeds_dir: Path) -> list[tuple[Path, type[BaseModel]]]:
+    """Every YAML file of a seeds tree, with the model it holds."""
+    files: list[tuple[Path, type[BaseModel]]] = [(seeds_dir / "actors.yaml", ActorRegistry), (seeds_dir / "retired.yaml", RetiredIds)]
+    return files + [(folder / "events.yaml", EventsFile) for folder in document_folders(seeds_dir) if DOC_ID.fullmatch(folder.name)]
+
+
+def document_folders(seeds_dir: Path) -> list[Path]:
+    return sorted(entry for entry in seeds_dir.iterdir() if entry.is_dir()) if seeds_dir.is_dir() else []
+
+
 def load_seeds(seeds_dir: Path) -> Seeds:
     label = seeds_dir.as_posix()
     if not seeds_dir.is_dir():
-        return Seeds(None, None, (), None, None, (Problem(label, 1, 1, "(seeds)", "no such directory"),))
+        return Seeds((), None, (), (), None, None, (Problem(label, 1, 1, "(seeds)", "no such directory"),))
     problems: list[Problem] = []
-
-    def attempt(fn, *args):
+    located_actors = _parse(seeds_dir / "actors.yaml", f"{label}/actors.yaml", problems)
+    actors = _salvage(located_actors, ActorRegistry, "actors", Actor, problems)
+    located_retired = _parse(seeds_dir / "retired.yaml", f"{label}/retired.yaml", problems)
+    retired = _salvage(located_retired, RetiredIds, "retired", Tombstone, problems)
+    documents = []
+    for folder in document_folders(seeds_dir):
         try:
-            return fn(*args)
+            document = _load_document(seeds_dir, folder, label, problems)
         except InputError as err:
-            problems.extend(err.problems)
-            return None
+            problems += err.problems
+            continue
+        if document is not None:
+            documents.append(document)
+    actor_codes = None
+    if located_actors is not None:
+        entries = _get(located_actors.data, "actors")
+        entries = entries if isinstance(entries, list) else []
+        actor_codes = frozenset(e["code"] for e in entries if isinstance(e, dict) and isinstance(e.get("code"), str))
+    return Seeds(tuple(actors), actor_codes, tuple(retired), tuple(documents), located_actors, located_retired, tuple(problems))
 
-    actors = attempt(read_yaml_model, seeds_dir / "actors.yaml", f"{label}/actors.yaml", ActorRegistry) or (None, None)
-    retired = attempt(read_yaml_model, seeds_dir / "retired.yaml", f"{label}/retired.yaml", RetiredIds) or (None, None)
-    documents = [attempt(_load_document, seeds_dir, entry, label) for entry in sorted(seeds_dir.iterdir()) if entry.is_dir()]
-    loaded = tuple(d for d in documents if d is not None)
-    return Seeds(actors[0], retired[0], loaded, actors[1], retired[1], tuple(problems))
+
+def _parse(path: Path, display: str, problems: list[Problem]) -> LocatedData | None:
+    try:
+        return parse_yaml(path.read_bytes(), display)
+    except OSError as err:
+        problems.append(Problem(display, 1, 1, "(file)", f"cannot read: {err.strerror}"))
+    except InputError as err:
+        problems += err.problems
+    return None
 
 
-def _load_document(seeds_dir: Path, folder: Path, label: str) -> SourceDocument:
-    """One document folder; an events.yaml that does not validate still has its text checked."""
+def _salvage(located: LocatedData | None, model: type[BaseModel], key: str, item: type[M], problems: list[Problem]) -> list[tuple[int, M]]:
+    """The items of ``located.data[key]`` that validate, with their indexes. When the whole file
+    validates that is all of them; otherwise its problems are reported and the rest is kept."""
+    if located is None:
+        return []
+    try:
+        return list(enumerate(getattr(validate_located(located, model), key)))
+    except InputError as err:
+        problems += err.problems
+    return _salvage_items(located, key, item)
+
+
+def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Problem]) -> SourceDocument | None:
+    """One document folder. Its problems go to ``problems``; None when its document block or
+    text is unusable. An events.yaml with bad events still has its text and good events checked."""
     display = f"{label}/{folder.name}"
     if not DOC_ID.fullmatch(folder.name):
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder is named by its 16-hex-digit doc_id")])
     if folder.is_symlink() or not folder.resolve().is_relative_to(seeds_dir.resolve()):
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder must lie inside the seeds directory")])
-    events_path, text_path = folder / "events.yaml", folder / "document.txt"
-    try:
-        located = parse_yaml(events_path.read_bytes(), f"{display}/events.yaml")
-    except OSError as err:
-        raise InputError([Problem(f"{display}/events.yaml", 1, 1, "(file)", f"cannot read: {err.strerror}")]) from None
-    problems: list[Problem] = []
+    located = _parse(folder / "events.yaml", f"{display}/events.yaml", problems)
+    if located is None:
+        return None
     try:
         coded = validate_located(located, EventsFile)
+        meta, events, dismissed = coded.document, list(enumerate(coded.events)), list(enumerate(coded.dismissed))
     except InputError as err:
         problems += err.problems
-        coded = None
-    text = None
+        meta = _valid_or_none(DocumentMeta, _get(located.data, "document"))
+        events, dismissed = _salvage_items(located, "events", Event), _salvage_items(located, "dismissed", Dismissal)
+    text = _read_text(folder / "document.txt", display, located, problems)
+    if meta is None or text is None:
+        return None
+    return SourceDocument(folder.name, text, meta, tuple(events), tuple(dismissed), located)
+
+
+def _valid_or_none(model: type[M], data: Any) -> M | None:
     try:
-        if text_path.stat().st_size > MAX_DOCUMENT_BYTES:
-            raise InputError([Problem(f"{display}/document.txt", 1, 1, "(file)", f"over the {MAX_DOCUMENT_BYTES}-byte limit")])
-        raw = text_path.read_bytes()
+        return TypeAdapter(model).validate_python(data)
+    except ValidationError:
+        return None
+
+
+def _salvage_items(located: LocatedData, key: str, item: type[M]) -> list[tuple[int, M]]:
+    raw = _get(located.data, key)
+    found = ((i, _valid_or_none(item, entry)) for i, entry in enumerate(raw if isinstance(raw, list) else []))
+    return [(i, model) for i, model in found if model is not None]
+
+
+def _read_text(path: Path, display: str, located: LocatedData, problems: list[Problem]) -> str | None:
+    """document.txt, decoded, with its sha256 checked against the events.yaml block."""
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            problems.append(Problem(f"{display}/document.txt", 1, 1, "(file)", f"over the {MAX_DOCUMENT_BYTES}-byte limit"))
+            return None
+        raw = path.read_bytes()
         text = decode_text(raw, f"{display}/document.txt")
-        expected, actual = _get(located.data, "document", "sha256"), hashlib.sha256(raw).hexdigest()
-        if isinstance(expected, str) and actual != expected:
-            message = f"document.txt has sha256 {actual}: the text was edited after coding, or the hash is wrong"
-            problems.append(located.problem(("document", "sha256"), message))
     except OSError as err:
         problems.append(located.problem(("document",), f"cannot read document.txt: {err.strerror}", "document"))
+        return None
     except InputError as err:
         problems += err.problems
-    if problems:
-        raise InputError(problems)
-    return SourceDocument(folder.name, text, coded, located)
+        return None
+    expected, actual = _get(located.data, "document", "sha256"), hashlib.sha256(raw).hexdigest()
+    if isinstance(expected, str) and actual != expected:
+        message = f"document.txt has sha256 {actual}: the text was edited after coding, or the hash is wrong"
+        problems.append(located.problem(("document", "sha256"), message))
+    return text
 
 
 def _get(data: Any, *keys: str) -> Any:

@@ -187,7 +187,7 @@ def event_row(coded: CodedEvent, ccodes: dict[str, int | None]) -> dict[str, Any
         "date_precision": date.precision.value,
         "date_start": date.start,
         "date_end": date.end,
-        "date_text": event.date_text,
+        "date_text": coded.date_text,
         "date_basis": date.basis.value,
         "date_note": date.note,
         "summary": event.summary,
@@ -201,9 +201,10 @@ def event_row(coded: CodedEvent, ccodes: dict[str, int | None]) -> dict[str, Any
 
 def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...]) -> dict[str, pd.DataFrame]:
     """The published tables, each in its canonical row order."""
-    ccodes = {actor.code: actor.ccode for actor in seeds.actors.actors}
+    ccodes = {actor.code: actor.ccode for _, actor in seeds.actors}
     events = to_frame("events", [event_row(c, ccodes) for c in coded])
-    events = events.sort_values(["date_start", "event_id"], na_position="last", kind="stable", ignore_index=True)
+    # An open start ("../2017-12-31") sorts first: nothing says it is later than anything else.
+    events = events.sort_values(["date_start", "event_id"], na_position="first", kind="stable", ignore_index=True)
     evidence = to_frame(
         "evidence",
         [
@@ -212,9 +213,9 @@ def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...]) -> dict[str, pd.DataFr
             for q in c.evidence
         ],
     ).sort_values(["event_id", "char_start", "char_end"], kind="stable", ignore_index=True)
-    documents = to_frame("documents", [_document_row(d.doc_id, d.coded.document) for d in seeds.documents])
+    documents = to_frame("documents", [_document_row(d.doc_id, d.meta) for d in seeds.documents])
     documents = documents.sort_values("doc_id", ignore_index=True)
-    actors = to_frame("actors", [a.model_dump(mode="json") for a in seeds.actors.actors]).sort_values("code", ignore_index=True)
+    actors = to_frame("actors", [a.model_dump(mode="json") for _, a in seeds.actors]).sort_values("code", ignore_index=True)
     return {"events": events, "evidence": evidence, "documents": documents, "actors": actors}
 
 

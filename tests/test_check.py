@@ -337,3 +337,41 @@ def _seed_files() -> list[tuple[Path, type]]:
 def test_shipped_seed_file_is_canonical(path, model):
     parsed, _ = read_yaml_model(path, path.as_posix(), model)
     assert path.read_bytes() == canonical_yaml(parsed).encode("utf-8")
+
+
+# --- one bad record does not hide the others -----------------------------------------------
+
+
+def test_a_schema_error_does_not_hide_the_other_events_problems(seeds, capsys):
+    path = seeds / SHOIGU / "events.yaml"
+    edit(path, 'status: "imposed"', 'status: "imposd"')
+    edit(path, "In 2007, Russia agreed to sell", "In 2007, Russia agreed to buy")
+    edit(path, 'date_text: "October 2011"', 'date_text: "November 2011"')
+    code, _, err = run(capsys, "check", "--seeds", seeds)
+    assert code == 1
+    fields = [PROBLEM_LINE.match(line)["field"] for line in err.splitlines()[:-1]]
+    assert sorted(fields) == ["events[2].evidence[0].quote", "events[3].status", "events[5].date_text"]
+
+
+def test_a_bad_registry_entry_does_not_switch_off_the_actor_check(seeds, capsys):
+    edit(seeds / "actors.yaml", '    ccode: 2\n', '    ccode: "two"\n')
+    edit(seeds / MOU / "events.yaml", 'actor1: "PAK"', 'actor1: "XXX"')
+    code, _, err = run(capsys, "check", "--seeds", seeds)
+    assert code == 1
+    assert "actors.yaml" in err and "XXX is not in seeds/actors.yaml" in err
+
+
+# --- the output directory is replaced only when it is bilat's own ----------------------------
+
+
+@pytest.mark.parametrize("out", [".", "seeds", "notes.txt", "notes"])
+def test_build_refuses_to_replace_what_is_not_its_output(seeds, capsys, monkeypatch, out):
+    root = seeds.parent
+    monkeypatch.chdir(root)
+    (root / "notes.txt").write_text("mine")
+    (root / "notes").mkdir()
+    (root / "notes" / "draft.md").write_text("mine too")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    code, _, err = run(capsys, "build", "--seeds", "seeds", "--out", out)
+    assert code == 1 and "Traceback" not in err and "nothing was replaced" in err
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

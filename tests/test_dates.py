@@ -107,6 +107,7 @@ def test_day_ranges_are_read_as_ranges_or_refused(text, published, start, end):
         ("2025-12-06/..", "unknown", D(2025, 12, 6), None),
         ("2025-11/2025-12-06", "range", D(2025, 11, 1), D(2025, 12, 6)),
         ("2024-02", "month", D(2024, 2, 1), D(2024, 2, 29)),
+        ("../..", "unknown", None, None),  # wholly unknown, e.g. a publication date nothing in the text bounds
     ],
 )
 def test_from_bounds(edtf, precision, start, end):
@@ -123,7 +124,12 @@ def test_from_bounds(edtf, precision, start, end):
         (normalize("January 20", SEED), SEED, PAST, None),
         (normalize("2015", SEED), SEED, PAST, None),  # overlaps publication: may have been earlier
         (normalize("December", "2025-12-06", PLANNED), "2025-12-06", PLANNED, None),
-        (from_bounds("../2025-12-06", "r"), "2025-11-30", PAST, None),
+        (from_bounds("../2025-12-06", "r"), "2025-11-30", PAST, "must end no later than publication (2025-11-30)"),
+        (from_bounds("../2025-11-30", "r"), "2025-11-30", PAST, None),
+        (from_bounds("2010-06/2016-04-13", "r"), SEED, PAST, "must end no later than publication (2015-04-13)"),
+        (from_bounds("2010/..", "r"), SEED, PAST, "must end no later than publication (2015-04-13)"),
+        (from_bounds("2025-12-01/..", "r"), "2025-12-06", PLANNED, "must start no earlier than publication (2025-12-06)"),
+        (from_bounds("2025-12-06/..", "r"), "2025-12-06", PLANNED, None),
         (from_bounds("2030", "r"), "2019/..", PAST, None),  # open-ended publication: nothing to contradict
     ],
 )
@@ -132,7 +138,7 @@ def test_publication_conflict(date, published, forward, message):
     assert got is None if message is None else message in got
 
 
-@pytest.mark.parametrize("text", ["2015-13", "2015-02-29", "2015/2014", "../..", "15-01-01", "2015/2016/2017", "", "Jan 2015"])
+@pytest.mark.parametrize("text", ["2015-13", "2015-02-29", "2015/2014", "15-01-01", "2015/2016/2017", "", "Jan 2015"])
 def test_parse_edtf_rejects(text):
     with pytest.raises(ValueError):
         parse_edtf(text)
@@ -158,3 +164,23 @@ def test_year_inference_property(day, published, with_day, forward):
     else:
         assert got.start <= published
     assert publication_conflict(got, parse_edtf(published.isoformat()), forward) is None
+
+
+@pytest.mark.parametrize(
+    "text, published, forward",
+    [
+        ("June 10-31", "2015-04-13", PLANNED),  # no such day: refused, never looped over
+        ("June 31", "2015-04-13", PAST),
+        ("June 10-12", "2015", PAST),  # the year is ambiguous; never 10 June 2012
+        ("June 10-30", "2015", PLANNED),  # never 10 June 2030
+        ("12", "2015-01-20/2015-04-13", PAST),  # a bare number is not a month
+    ],
+)
+def test_dates_never_invented(text, published, forward):
+    with pytest.raises(DateError):
+        normalize(text, published, forward)
+
+
+@pytest.mark.parametrize(("text", "edtf"), [("2007-08", "2007/2008"), ("2010-13", "2010/2013"), ("1999-2001", "1999/2001")])
+def test_year_year_in_prose_is_a_range(text, edtf):
+    assert normalize(text, SEED).edtf == edtf

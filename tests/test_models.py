@@ -178,7 +178,7 @@ def test_date_reason_with_date_text_is_rejected():
     assert error_types(lambda: EVENT.validate_python(event(date_reason="Why not."))) == {"value_error"}
 
 
-@pytest.mark.parametrize("bounds", ["2019-13", "2019-02-30", "19", "2020/2019", "../..", "June 2019", "2019/2020/2021"])
+@pytest.mark.parametrize("bounds", ["2019-13", "2019-02-30", "19", "2020/2019", "June 2019", "2019/2020/2021"])
 def test_malformed_date_bounds_are_rejected(bounds):
     bad = event(date_text=None, date_bounds=bounds, date_reason="Coder's bounds.")
     errors = errors_of(lambda: EVENT.validate_python(bad))

@@ -70,7 +70,7 @@ def test_csv_recipe_reads_the_same_frame_as_parquet(fresh_data: Path, table: str
 
 def test_events_sorted_by_start_then_id_and_dyads_are_sorted_pairs(fresh_data: Path) -> None:
     events = pd.read_parquet(fresh_data / "events.parquet")
-    expected = events.sort_values(["date_start", "event_id"], na_position="last", ignore_index=True)
+    expected = events.sort_values(["date_start", "event_id"], na_position="first", ignore_index=True)
     pd.testing.assert_frame_equal(events, expected)
     for row in events.itertuples():
         assert row.dyad == "-".join(sorted((row.actor1, row.actor2)))
