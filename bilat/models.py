@@ -7,6 +7,7 @@ Field descriptions here are carried into the JSON Schema in ``schema/`` and, thr
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -50,7 +51,22 @@ Edtf = Annotated[
     Field(description="EDTF date or interval: YYYY, YYYY-MM, YYYY-MM-DD, or start/end with '..' for an open side."),
 ]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
+FORMULA_STARTS = "=+-@\t\r"
+"""First characters that make a spreadsheet run a CSV cell as a formula."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _safe_text(value: str) -> str:
+    if value[:1] in FORMULA_STARTS:
+        raise ValueError(f"starts with {value[:1]!r}, which a spreadsheet would run as a formula; reword it")
+    if bad := _CONTROL.search(value):
+        raise ValueError(f"holds the control character {bad.group()!r} at position {bad.start()}; text is one line of printable characters")
+    if value != value.strip():
+        raise ValueError("starts or ends with whitespace")
+    return value
+
+
+Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_text)]
 
 
 class Record(BaseModel):
