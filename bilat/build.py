@@ -12,11 +12,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from bilat.datapackage import datapackage
+from bilat.mint import canonical_yaml
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.normalize import CodedEvent, code_events
-from bilat.publish import write_dataset
+from bilat.problems import InputError, Problem
+from bilat.publish import write_dataset, write_table
+from bilat.release import (
+    CHANGELOG_HEAD,
+    RECORD_FILE,
+    UNRELEASED,
+    Release,
+    ReleaseEntry,
+    changelog_section,
+    check_new_version,
+    citation_cff,
+    event_delta,
+    load_release,
+    lost_id_problems,
+    next_version,
+)
 from bilat.seeds import Seeds, load_seeds
-from bilat.tables import tabulate
+from bilat.tables import tabulate, to_frame
 
 SCHEMA_MODELS = {"events": EventsFile, "actors": ActorRegistry, "retired": RetiredIds}
 
@@ -25,23 +42,90 @@ SCHEMA_MODELS = {"events": EventsFile, "actors": ActorRegistry, "retired": Retir
 class Checked:
     seeds: Seeds
     events: tuple[CodedEvent, ...]
+    release: Release
 
 
-def check(seeds_dir: Path) -> Checked:
+def default_release_dir(seeds_dir: Path) -> Path:
+    return seeds_dir.parent / "release"
+
+
+def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
     """Load and validate everything; InputError lists every problem. Writes nothing."""
     seeds = load_seeds(seeds_dir)
-    return Checked(seeds, code_events(seeds))
+    problems = []
+    try:
+        events = code_events(seeds)
+    except InputError as err:
+        problems += err.problems
+        events = ()
+    try:
+        release = load_release(release_dir or default_release_dir(seeds_dir))
+    except InputError as err:
+        raise InputError(problems + err.problems) from None
+    live = {e.id for d in seeds.documents for _, e in d.events if e.id}
+    retired = {t.id for _, t in seeds.retired}
+    problems += lost_id_problems(release, live, retired, f"{seeds_dir.as_posix()}/retired.yaml")
+    if problems:
+        raise InputError(problems)
+    return Checked(seeds, events, release)
 
 
-def build_tables(seeds_dir: Path) -> dict[str, pd.DataFrame]:
-    checked = check(seeds_dir)
-    return tabulate(checked.seeds, checked.events)
+def build_tables(checked: Checked) -> dict[str, pd.DataFrame]:
+    return tabulate(checked.seeds, checked.events, checked.release.changes)
 
 
-def build(seeds_dir: Path, out: Path) -> dict[str, pd.DataFrame]:
-    tables = build_tables(seeds_dir)
-    write_dataset(tables, out, keep=(seeds_dir,))
+def build(seeds_dir: Path, out: Path, release_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    checked = check(seeds_dir, release_dir)
+    tables = build_tables(checked)
+    record = checked.release.record
+    version = record.latest.version if record.latest else "unreleased"
+    package = datapackage(record, sorted(tables["events"]["dyad"].unique()))
+    write_dataset(
+        tables,
+        out,
+        keep=(seeds_dir,),
+        metadata={"bilat.version": version},
+        extra_files={"datapackage.json": json.dumps(package, indent=2, ensure_ascii=False) + "\n"},
+    )
     return tables
+
+
+def cut_release(
+    seeds_dir: Path, out: Path, date: str, version: str | None = None, release_dir: Path | None = None
+) -> tuple[ReleaseEntry, pd.DataFrame]:
+    """Compare a fresh build with the last release; record the new release (snapshot, delta,
+    CHANGELOG.md and CITATION.cff beside the seeds) and rebuild ``out`` stamped with it."""
+    release_dir = release_dir or default_release_dir(seeds_dir)
+    checked = check(seeds_dir, release_dir)
+    if checked.release.record is UNRELEASED:
+        raise InputError([Problem(f"{release_dir.as_posix()}/{RECORD_FILE}", 1, 1, "(file)", "no release record; create it first")])
+    tables = build_tables(checked)
+    record, snapshot = checked.release.record, checked.release.snapshot
+    delta = event_delta(snapshot, tables["events"], tables["retired"])
+    if record.latest is not None and delta.empty:
+        raise InputError([Problem(f"{release_dir.as_posix()}/{RECORD_FILE}", 1, 1, "releases", "nothing changed since the last release")])
+    columns_changed = snapshot is not None and list(snapshot.columns) != list(tables["events"].columns)
+    version = version or next_version(record.latest, delta, columns_changed)
+    check_new_version(record.latest, version, date)
+    counts = delta["change"].value_counts()
+    entry = ReleaseEntry(
+        version=version,
+        date=date,
+        events=len(tables["events"]),
+        added=int(counts.get("added", 0)),
+        changed=int(counts.get("changed", 0)),
+        retired=int(counts.get("retired", 0)),
+    )
+    record = record.model_copy(update={"releases": [*record.releases, entry]})
+    write_table(tables["events"], "events", release_dir / "events", {"bilat.version": version}, csv=False)
+    write_table(to_frame("changes", delta.assign(version=version).to_dict("records")), "changes", release_dir / "changes", csv=False)
+    (release_dir / RECORD_FILE).write_text(canonical_yaml(record), encoding="utf-8")
+    changelog = seeds_dir.parent / "CHANGELOG.md"
+    previous = changelog.read_text(encoding="utf-8").removeprefix(CHANGELOG_HEAD) if changelog.exists() else ""
+    changelog.write_text(CHANGELOG_HEAD + changelog_section(entry, delta, tables["events"]) + previous, encoding="utf-8")
+    (seeds_dir.parent / "CITATION.cff").write_text(citation_cff(record), encoding="utf-8")
+    build(seeds_dir, out, release_dir)
+    return entry, delta
 
 
 def json_schemas() -> dict[str, str]:

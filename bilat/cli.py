@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
-from bilat.build import build, check, write_schemas
+import pandas as pd
+
+from bilat.build import build, check, cut_release, write_schemas
+from bilat.cite import CiteError, citation, find_event, show
 from bilat.coverage import coverage_problems
 from bilat.mint import format_seeds, mint_seeds
 from bilat.problems import InputError
-from bilat.publish import OutputError
+from bilat.publish import OutputError, verify
+from bilat.release import event_delta
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -36,6 +41,24 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--check", action="store_true", help="only list files that are not canonical; exit 1 if any")
     sub = commands.add_parser("schema", help="write the JSON Schemas of the seed files")
     sub.add_argument("--out", type=Path, default=Path("schema"), help="output directory (default: schema)")
+    sub = commands.add_parser("release", help="record a new release: version, changes, CHANGELOG.md, CITATION.cff; rebuild data")
+    seeds_option(sub)
+    sub.add_argument("--out", type=Path, default=Path("data"), help="output directory (default: data)")
+    sub.add_argument("--date", default=dt.date.today().isoformat(), help="release date, YYYY-MM-DD (default: today)")
+    sub.add_argument("--version", help="the new version (default: worked out from the changes by SemVer)")
+    sub = commands.add_parser("diff", help="list events added, changed and retired between two copies of data/")
+    sub.add_argument("old", type=Path)
+    sub.add_argument("new", type=Path)
+    sub = commands.add_parser("verify", help="check a data directory against its SHA256SUMS")
+    sub.add_argument("data", type=Path, nargs="?", default=Path("data"))
+    sub = commands.add_parser("cite", help="print a citation of one event")
+    sub.add_argument("id")
+    sub.add_argument("--format", choices=["text", "bibtex"], default="text")
+    sub.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    sub = commands.add_parser("show", help="print an event and each of its quotes in context")
+    sub.add_argument("id")
+    sub.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    seeds_option(sub)
     return parser
 
 
@@ -51,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except OutputError as err:
         print(f"bilat {args.command}: {err}; nothing was replaced", file=sys.stderr)
+        return EXIT_INPUT
+    except CiteError as err:
+        print(f"bilat {args.command}: {err}", file=sys.stderr)
         return EXIT_INPUT
 
 
@@ -75,6 +101,27 @@ def _run(args: argparse.Namespace) -> int:
         for path in changed:
             print(f"{path.as_posix()}: {'not canonical' if args.check else 'rewritten'}")
         return EXIT_INPUT if args.check and changed else EXIT_OK
+    elif args.command == "release":
+        entry, _ = cut_release(args.seeds, args.out, args.date, args.version)
+        print(f"released {entry.version} ({entry.date}): {entry.added} added, {entry.changed} changed, {entry.retired} retired")
+    elif args.command == "diff":
+        old, new = (pd.read_parquet(d / "events.parquet") for d in (args.old, args.new))
+        delta = event_delta(old, new, pd.read_parquet(args.new / "retired.parquet"))
+        for row in delta.itertuples():
+            detail = {"changed": row.fields, "retired": row.reason}.get(row.change)
+            print(f"{row.change:8} {row.event_id}" + (f"  {detail}" if isinstance(detail, str) else ""))
+        print(f"{len(delta)} events differ")
+    elif args.command == "verify":
+        report = verify(args.data)
+        for line in report:
+            print(f"{args.data.as_posix()}/{line}")
+        print(f"{args.data.as_posix()}: {'ok' if not report else f'{len(report)} files differ from SHA256SUMS'}")
+        return EXIT_INPUT if report else EXIT_OK
+    elif args.command == "cite":
+        print(citation(find_event(args.id, args.data), args.format))
+    elif args.command == "show":
+        found = find_event(args.id, args.data)
+        print(show(found, args.data, args.seeds))
     elif args.command == "schema":
         write_schemas(args.out)
         print(f"wrote JSON Schemas to {args.out.as_posix()}/")

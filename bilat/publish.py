@@ -4,8 +4,9 @@ next build removes what it left behind."""
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import shutil
+from csv import QUOTE_MINIMAL
 from pathlib import Path
 
 import pandas as pd
@@ -17,21 +18,26 @@ STAGING_SUFFIX = ".staging"
 RETIRING_SUFFIX = ".retiring"
 
 
-def write_table(frame: pd.DataFrame, table: str, stem: Path) -> None:
+CHECKSUMS = "SHA256SUMS"
+
+
+def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str, str] | None = None, csv: bool = True) -> None:
     pq.write_table(
-        to_arrow(table, frame),
+        to_arrow(table, frame, metadata),
         stem.with_suffix(".parquet"),
         compression="zstd",
         use_dictionary=True,
         write_statistics=True,
         store_schema=True,
     )
+    if not csv:
+        return
     frame.to_csv(
         stem.with_suffix(".csv"),
         index=False,
         date_format="%Y-%m-%d",
         lineterminator="\n",
-        quoting=csv.QUOTE_MINIMAL,
+        quoting=QUOTE_MINIMAL,
         encoding="utf-8",
     )
 
@@ -44,9 +50,16 @@ MARKER = "events.parquet"
 """A directory holding this file is taken to be a bilat dataset, which a build may replace."""
 
 
-def write_dataset(tables: dict[str, pd.DataFrame], out: Path, keep: tuple[Path, ...] = ()) -> None:
-    """Write the tables and per-dyad timelines to ``out``, replacing it whole. ``keep`` lists
-    directories (the seeds) that ``out`` must be neither equal to nor hold."""
+def write_dataset(
+    tables: dict[str, pd.DataFrame],
+    out: Path,
+    keep: tuple[Path, ...] = (),
+    metadata: dict[str, str] | None = None,
+    extra_files: dict[str, str] | None = None,
+) -> None:
+    """Write the tables, per-dyad timelines, ``extra_files`` and SHA256SUMS to ``out``,
+    replacing it whole. ``keep`` lists directories (the seeds) that ``out`` must be neither
+    equal to nor hold; ``metadata`` goes into every Parquet file's key-value metadata."""
     out = out.absolute()
     _refuse_unsafe(out, keep)
     staging = out.with_name(out.name + STAGING_SUFFIX)
@@ -55,16 +68,42 @@ def write_dataset(tables: dict[str, pd.DataFrame], out: Path, keep: tuple[Path, 
         _recover(out, staging, retiring)
         staging.mkdir(parents=True)
         for name, frame in tables.items():
-            write_table(frame, name, staging / name)
+            write_table(frame, name, staging / name, metadata)
         timelines = staging / "timelines"
         timelines.mkdir()
         events = tables["events"]
         for dyad in sorted(events["dyad"].unique()):
-            write_table(events[events["dyad"] == dyad].reset_index(drop=True), "events", timelines / dyad)
+            write_table(events[events["dyad"] == dyad].reset_index(drop=True), "events", timelines / dyad, metadata)
+        for name, text in (extra_files or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
+        (staging / CHECKSUMS).write_text(checksums(staging), encoding="utf-8")
         _swap_in(staging, out, retiring)
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write {out.name}/: {err.strerror or err}") from None
+
+
+def checksums(directory: Path) -> str:
+    """``sha256sum``-compatible lines for every file under ``directory`` but SHA256SUMS itself."""
+    lines = [
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(directory).as_posix()}"
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.name != CHECKSUMS
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def verify(directory: Path) -> list[str]:
+    """One line per file that differs from SHA256SUMS: changed, missing or extra."""
+    listed = directory / CHECKSUMS
+    if not listed.is_file():
+        return [f"{CHECKSUMS}: missing, so nothing can be verified"]
+    expected = dict(reversed(line.split("  ", 1)) for line in listed.read_text(encoding="utf-8").splitlines() if line)
+    actual = dict(reversed(line.split("  ", 1)) for line in checksums(directory).splitlines() if line)
+    report = [f"{name}: changed" for name in sorted(expected.keys() & actual.keys()) if expected[name] != actual[name]]
+    report += [f"{name}: missing" for name in sorted(expected.keys() - actual.keys())]
+    report += [f"{name}: extra (not in {CHECKSUMS})" for name in sorted(actual.keys() - expected.keys())]
+    return report
 
 
 def _refuse_unsafe(out: Path, keep: tuple[Path, ...]) -> None:

@@ -17,6 +17,7 @@ from bilat.dates import DateBasis
 from bilat.edtf import Precision, parse_edtf
 from bilat.models import EVENT_TYPES, ROLES, Actor, DocumentMeta, EventBase
 from bilat.normalize import CodedEvent
+from bilat.release import Change
 from bilat.seeds import Seeds
 
 EventType = StrEnum("EventType", {name: name for name in EVENT_TYPES})
@@ -101,10 +102,49 @@ ActorRow = create_model(
     **{name: (info.annotation, Field(description=info.description)) for name, info in Actor.model_fields.items()},
 )
 
-TABLES: dict[str, type[Row]] = {"events": EventRow, "evidence": EvidenceRow, "documents": DocumentRow, "actors": ActorRow}
+
+class RetiredRow(Row):
+    event_id: str = Field(description="A withdrawn event ID; it is never reused.")
+    reason: str = Field(description="Why it was withdrawn.")
+    merged_into: str | None = Field(None, description="The event that now stands for it, if any.")
 
 
-def _unwrap(annotation: Any) -> tuple[Any, bool]:
+class ChangeRow(Row):
+    version: str = Field(description="The release these changes made.")
+    event_id: str = Field(description="The event added, changed or retired.")
+    change: Change = Field(description="added, changed or retired, against the previous release.")
+    fields: str | None = Field(None, description="For a change: the ';'-separated columns whose values changed.")
+    reason: str | None = Field(None, description="For a retirement: why.")
+    merged_into: str | None = Field(None, description="For a retirement: the event that now stands for it, if any.")
+
+
+TABLES: dict[str, type[Row]] = {
+    "events": EventRow,
+    "evidence": EvidenceRow,
+    "documents": DocumentRow,
+    "actors": ActorRow,
+    "retired": RetiredRow,
+    "changes": ChangeRow,
+}
+DESCRIPTIONS = {
+    "events": "One row per event: who did what to whom, when, as coded from its source document.",
+    "evidence": "The verbatim quotes supporting each event, with their offsets in the source document.",
+    "documents": "The source documents: title, publisher, author, and when and how their publication date is known.",
+    "actors": "The actor registry: states (ISO 3166-1 alpha-3, with COW codes), IGOs and non-state actors.",
+    "retired": "Withdrawn event IDs, never reused, with what now stands for them.",
+    "changes": "What the current release added, changed and retired, against the previous release.",
+}
+PRIMARY_KEYS = {
+    "events": ["event_id"],
+    "evidence": ["event_id", "char_start", "char_end"],
+    "documents": ["doc_id"],
+    "actors": ["code"],
+    "retired": ["event_id"],
+    "changes": ["event_id"],
+}
+
+
+def unwrap(annotation: Any) -> tuple[Any, bool]:
     """(the plain type, nullable) behind Optional/Annotated wrappers."""
     nullable = False
     while True:
@@ -128,7 +168,7 @@ def _arrow_type(plain: Any) -> pa.DataType:
 def arrow_schema(table: str) -> pa.Schema:
     fields = []
     for name, info in TABLES[table].model_fields.items():
-        plain, nullable = _unwrap(info.annotation)
+        plain, nullable = unwrap(info.annotation)
         metadata = {"description": info.description} if info.description else None
         fields.append(pa.field(name, _arrow_type(plain), nullable=nullable, metadata=metadata))
     return pa.schema(fields, metadata={"bilat.table": table})
@@ -137,7 +177,7 @@ def arrow_schema(table: str) -> pa.Schema:
 def pandas_dtypes(table: str) -> dict[str, Any]:
     dtypes: dict[str, Any] = {}
     for name, info in TABLES[table].model_fields.items():
-        plain, _ = _unwrap(info.annotation)
+        plain, _ = unwrap(info.annotation)
         if isinstance(plain, type) and issubclass(plain, Enum):
             dtypes[name] = pd.CategoricalDtype([m.value for m in plain])
         else:
@@ -199,8 +239,8 @@ def event_row(coded: CodedEvent, ccodes: dict[str, int | None]) -> dict[str, Any
     }
 
 
-def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...]) -> dict[str, pd.DataFrame]:
-    """The published tables, each in its canonical row order."""
+def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...], changes: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The published tables, each in its canonical row order; ``changes`` is the last release's delta."""
     ccodes = {actor.code: actor.ccode for _, actor in seeds.actors}
     events = to_frame("events", [event_row(c, ccodes) for c in coded])
     # An open start ("../2017-12-31") sorts first: nothing says it is later than anything else.
@@ -216,7 +256,10 @@ def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...]) -> dict[str, pd.DataFr
     documents = to_frame("documents", [_document_row(d.doc_id, d.meta) for d in seeds.documents])
     documents = documents.sort_values("doc_id", ignore_index=True)
     actors = to_frame("actors", [a.model_dump(mode="json") for _, a in seeds.actors]).sort_values("code", ignore_index=True)
-    return {"events": events, "evidence": evidence, "documents": documents, "actors": actors}
+    retired = to_frame("retired", [{"event_id": t.id, "reason": t.reason, "merged_into": t.merged_into} for _, t in seeds.retired])
+    retired = retired.sort_values("event_id", ignore_index=True)
+    changes = to_frame("changes", [] if changes is None else changes.to_dict("records"))
+    return {"events": events, "evidence": evidence, "documents": documents, "actors": actors, "retired": retired, "changes": changes}
 
 
 def _document_row(doc_id: str, meta: DocumentMeta) -> dict[str, Any]:
@@ -224,5 +267,8 @@ def _document_row(doc_id: str, meta: DocumentMeta) -> dict[str, Any]:
     return {"doc_id": doc_id, **meta.model_dump(mode="json"), "published_start": bounds.start, "published_end": bounds.end}
 
 
-def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
-    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+def to_arrow(table: str, frame: pd.DataFrame, metadata: dict[str, str] | None = None) -> pa.Table:
+    schema = arrow_schema(table)
+    if metadata:
+        schema = schema.with_metadata({**schema.metadata, **{k.encode(): v.encode() for k, v in metadata.items()}})
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)

@@ -1,0 +1,220 @@
+"""Releases: the dataset's version, what changed since the last release, and the files that
+tell a reader how to cite it.
+
+``release/release.yaml`` is the one place that holds the version: the dataset's description and
+the list of releases, each with its date. ``release/events.parquet`` is the events table of the
+last release, kept to compare the next one against, and ``release/changes.parquet`` is that
+release's delta, republished in ``data/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+from pydantic import AfterValidator, Field, StringConstraints
+
+from bilat.models import Record, Text
+from bilat.problems import InputError, Problem
+from bilat.seeds import read_yaml_model
+
+SemVer = Annotated[str, StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")]
+RECORD_FILE, SNAPSHOT_FILE, CHANGES_FILE = "release.yaml", "events.parquet", "changes.parquet"
+CHANGELOG_HEAD = "# Changelog\n\nEvery release of the bilat dataset, newest first. Written by `bilat release`.\n\n"
+
+
+def _iso_day(value: str) -> str:
+    dt.date.fromisoformat(value)
+    return value
+
+
+class DatasetInfo(Record):
+    """What the dataset is, for datapackage.json and CITATION.cff."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]
+    title: Text
+    description: Text
+    authors: list[Text] = Field(min_length=1, description="Names of the people or bodies credited, as they wish to be cited.")
+    data_license: Text = Field(description="SPDX identifier of the data licence.")
+    code_license: Text = Field(description="SPDX identifier of the code licence.")
+    citation_message: Text
+
+
+class ReleaseEntry(Record):
+    version: SemVer
+    date: Annotated[str, AfterValidator(_iso_day)] = Field(description="Release day, YYYY-MM-DD.")
+    events: int = Field(ge=0)
+    added: int = Field(ge=0)
+    changed: int = Field(ge=0)
+    retired: int = Field(ge=0)
+
+
+class ReleaseRecord(Record):
+    dataset: DatasetInfo
+    releases: list[ReleaseEntry]
+
+    @property
+    def latest(self) -> ReleaseEntry | None:
+        return self.releases[-1] if self.releases else None
+
+
+class Change(StrEnum):
+    added = "added"
+    changed = "changed"
+    retired = "retired"
+
+
+@dataclass(frozen=True)
+class Release:
+    record: ReleaseRecord
+    snapshot: pd.DataFrame | None
+    """The events table as last released; None before the first release."""
+    changes: pd.DataFrame | None
+
+
+UNRELEASED = ReleaseRecord(
+    dataset=DatasetInfo(
+        name="bilat",
+        title="bilat (unreleased build)",
+        description="A build from a seeds tree with no release record.",
+        authors=["unknown"],
+        data_license="CC-BY-4.0",
+        code_license="MIT",
+        citation_message="This build is not a release; cite a released version.",
+    ),
+    releases=[],
+)
+
+
+def load_release(release_dir: Path) -> Release:
+    """The release record and last snapshot; a tree with no release/ is an unreleased build."""
+    if not (release_dir / RECORD_FILE).exists():
+        return Release(UNRELEASED, None, None)
+    record, _ = read_yaml_model(release_dir / RECORD_FILE, f"{release_dir.as_posix()}/{RECORD_FILE}", ReleaseRecord)
+    snapshot = release_dir / SNAPSHOT_FILE
+    changes = release_dir / CHANGES_FILE
+    return Release(
+        record,
+        pd.read_parquet(snapshot) if snapshot.is_file() else None,
+        pd.read_parquet(changes) if changes.is_file() else None,
+    )
+
+
+def lost_id_problems(release: Release, live_ids: set[str], retired_ids: set[str], retired_file: str) -> list[Problem]:
+    """An ID of the last release may disappear only with a tombstone."""
+    if release.snapshot is None or release.record.latest is None:
+        return []
+    version = release.record.latest.version
+    lost = sorted(set(release.snapshot["event_id"]) - live_ids - retired_ids)
+    return [
+        Problem(retired_file, 1, 1, "retired", f"{event_id} of release {version} is gone; add a tombstone for it (reason, merged_into)")
+        for event_id in lost
+    ]
+
+
+def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFrame) -> pd.DataFrame:
+    """One row per event ID that was added, changed (naming the changed columns) or retired."""
+    old = old if old is not None else new.iloc[0:0]
+    old_rows = old.set_index("event_id")
+    new_rows = new.set_index("event_id")
+    columns = [c for c in new_rows.columns if c in old_rows.columns]
+    tombstones = retired.set_index("event_id")
+    rows = []
+    for event_id in sorted(set(old_rows.index) | set(new_rows.index)):
+        if event_id not in old_rows.index:
+            rows.append({"event_id": event_id, "change": Change.added.value})
+        elif event_id not in new_rows.index:
+            tombstone = tombstones.loc[event_id] if event_id in tombstones.index else None
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "change": Change.retired.value,
+                    "reason": None if tombstone is None else tombstone["reason"],
+                    "merged_into": None if tombstone is None else tombstone["merged_into"],
+                }
+            )
+        else:
+            before, after = old_rows.loc[event_id], new_rows.loc[event_id]
+            fields = [c for c in columns if not _same(before[c], after[c])]
+            fields += [c for c in new_rows.columns if c not in old_rows.columns]
+            if fields:
+                rows.append({"event_id": event_id, "change": Change.changed.value, "fields": ";".join(fields)})
+    return pd.DataFrame(rows, columns=["event_id", "change", "fields", "reason", "merged_into"])
+
+
+def _same(a: object, b: object) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    return bool(a == b) if not (pd.isna(a) or pd.isna(b)) else False
+
+
+def next_version(latest: ReleaseEntry | None, delta: pd.DataFrame, columns_changed: bool) -> str:
+    """SemVer: major for a column change, minor for new events, patch for corrections."""
+    if latest is None:
+        return "1.0.0"
+    major, minor, patch = (int(p) for p in latest.version.split("."))
+    if columns_changed:
+        return f"{major + 1}.0.0"
+    if (delta["change"] == Change.added.value).any():
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def check_new_version(latest: ReleaseEntry | None, version: str, date: str) -> None:
+    problems = []
+    if latest is not None and tuple(map(int, version.split("."))) <= tuple(map(int, latest.version.split("."))):
+        problems.append(Problem(RECORD_FILE, 1, 1, "version", f"{version} is not after the last release {latest.version}"))
+    if latest is not None and date < latest.date:
+        problems.append(Problem(RECORD_FILE, 1, 1, "date", f"{date} is before the last release's date {latest.date}"))
+    if problems:
+        raise InputError(problems)
+
+
+def changelog_section(entry: ReleaseEntry, delta: pd.DataFrame, events: pd.DataFrame) -> str:
+    """The CHANGELOG.md section of one release, from its delta rows."""
+    summaries = events.set_index("event_id")
+    lines = [
+        f"## {entry.version} ({entry.date})",
+        "",
+        f"{entry.events} events: {entry.added} added, {entry.changed} changed, {entry.retired} retired.",
+    ]
+    for change, heading in ((Change.added, "Added"), (Change.changed, "Changed"), (Change.retired, "Retired")):
+        rows = delta[delta["change"] == change.value]
+        if rows.empty:
+            continue
+        lines += ["", f"### {heading}", ""]
+        for row in rows.itertuples():
+            if change == Change.added:
+                event = summaries.loc[row.event_id]
+                lines.append(f"- `{row.event_id}` {event.event_type} {event.actor1}→{event.actor2} {event.date}: {event.summary}")
+            elif change == Change.changed:
+                lines.append(f"- `{row.event_id}`: {row.fields.replace(';', ', ')}")
+            else:
+                merged = f" (merged into `{row.merged_into}`)" if isinstance(row.merged_into, str) else ""
+                lines.append(f"- `{row.event_id}`: {row.reason}{merged}")
+    return "\n".join(lines) + "\n"
+
+
+def citation_cff(record: ReleaseRecord) -> str:
+    """CITATION.cff (format 1.2.0) for the latest release."""
+    import yaml
+
+    latest = record.latest
+    info = record.dataset
+    content = {
+        "cff-version": "1.2.0",
+        "type": "dataset",
+        "title": info.title,
+        "message": info.citation_message,
+        "abstract": info.description,
+        "authors": [{"name": name} for name in info.authors],
+        "license": info.data_license,
+        "keywords": ["international relations", "defense diplomacy", "arms transfers", "sanctions", "event data"],
+    }
+    if latest is not None:
+        content |= {"version": latest.version, "date-released": latest.date}
+    return yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=100)
