@@ -354,7 +354,7 @@ def test_a_schema_error_does_not_hide_the_other_events_problems(seeds, capsys):
 
 
 def test_a_bad_registry_entry_does_not_switch_off_the_actor_check(seeds, capsys):
-    edit(seeds / "actors.yaml", '    ccode: 2\n', '    ccode: "two"\n')
+    edit(seeds / "actors.yaml", "    ccode: 2\n", '    ccode: "two"\n')
     edit(seeds / MOU / "events.yaml", 'actor1: "PAK"', 'actor1: "XXX"')
     code, _, err = run(capsys, "check", "--seeds", seeds)
     assert code == 1
