@@ -18,7 +18,7 @@ from dateparser.search import search_dates
 from bilat.build import Checked
 from bilat.evidence import fold_document, locate_all
 from bilat.normalize import CodedEvent
-from bilat.problems import Problem
+from bilat.problems import Problem, line_col
 from bilat.seeds import SourceDocument
 
 _MONTH = "|".join(
@@ -88,13 +88,7 @@ def coverage_problems(checked: Checked) -> list[Problem]:
     for document in checked.seeds.documents:
         display = f"{document.located.file.removesuffix('events.yaml')}document.txt"
         for mention in uncovered_mentions(document, by_document.get(document.doc_id, [])):
-            line, col = position(document.text, mention.start)
+            line, col = line_col(document.text, mention.start)
             message = f"{mention.text!r} is in no event's quotes and not dismissed in events.yaml"
             problems.append(Problem(display, line, col, "date", message))
     return problems
-
-
-def position(text: str, offset: int) -> tuple[int, int]:
-    """1-based (line, column) of a str offset."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -214,17 +214,16 @@ def _nearest_year(month: int, day: int | None, anchor: dt.date, forward: bool) -
         calendar_bounds(2000, month, day)  # a leap year: any day that exists at all exists in it
     except ValueError:
         raise DateError(f"there is no day {day} in month {month}") from None
-    year = anchor.year + (-1 if forward else 1)
     step = 1 if forward else -1
-    while True:
+    for offset in range(-1, 8):  # 29 February recurs within eight years
+        year = anchor.year + step * offset
         try:
             start, end = calendar_bounds(year, month, day)
-        except ValueError:  # 29 February in a common year
-            year += step
+        except ValueError:  # 29 February in a common year, or a year outside 1-9999
             continue
         if (end >= anchor) if forward else (start <= anchor):
             return year
-        year += step
+    raise DateError(f"no year near the publication date {anchor} fits month {month}, day {day}")
 
 
 def _inference_note(basis: DateBasis, published: Bounds) -> str | None:

@@ -53,14 +53,15 @@ Edtf = Annotated[
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 FORMULA_STARTS = "=+-@\t\r"
 """First characters that make a spreadsheet run a CSV cell as a formula."""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters, and the bidirectional overrides that make text display other than it reads."""
 
 
 def _safe_text(value: str) -> str:
     if value[:1] in FORMULA_STARTS:
         raise ValueError(f"starts with {value[:1]!r}, which a spreadsheet would run as a formula; reword it")
     if bad := _CONTROL.search(value):
-        raise ValueError(f"holds the control character {bad.group()!r} at position {bad.start()}; text is one line of printable characters")
+        raise ValueError(f"holds the control character {bad.group()!r} at position {bad.start()}; text is one line of plain characters")
     if value != value.strip():
         raise ValueError("starts or ends with whitespace")
     return value

@@ -87,7 +87,7 @@ def _id_problems(seeds: Seeds) -> list[Problem]:
 
 def _scope(seeds: Seeds) -> str:
     """What was searched: with files that failed to load, a missing ID may be in one of them."""
-    return "files that loaded" if seeds.problems else "seeds"
+    return "events that passed validation" if seeds.problems else "seeds"
 
 
 def _code_document(

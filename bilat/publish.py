@@ -131,6 +131,11 @@ def _recover(out: Path, staging: Path, retiring: Path) -> None:
 def _swap_in(staging: Path, out: Path, retiring: Path) -> None:
     if out.exists():
         out.rename(retiring)
-    staging.rename(out)
+    try:
+        staging.rename(out)
+    except OSError:
+        if retiring.exists():
+            retiring.rename(out)
+        raise
     if retiring.exists():
         shutil.rmtree(retiring)

@@ -81,6 +81,8 @@ def _locate_error(located: LocatedData, error: Any) -> Problem:
         message += f" (YAML read {given!r} as {type(given).__name__}; quote it if it is text)"
     elif error["type"] == "extra_forbidden":
         message = "unknown key"
+    elif error["type"] == "union_tag_invalid":
+        path = (*path, "type")
     return located.problem(path, message.removeprefix("Value error, "))
 
 
@@ -164,6 +166,9 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder is named by its 16-hex-digit doc_id")])
     if folder.is_symlink() or not folder.resolve().is_relative_to(seeds_dir.resolve()):
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder must lie inside the seeds directory")])
+    for name in ("events.yaml", "document.txt"):
+        if (folder / name).is_symlink():
+            raise InputError([Problem(f"{display}/{name}", 1, 1, "(file)", "a seed file must be a regular file, not a symlink")])
     located = _parse(folder / "events.yaml", f"{display}/events.yaml", problems)
     if located is None:
         return None

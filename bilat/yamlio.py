@@ -8,12 +8,14 @@ model order, every string double-quoted (so ``NO`` stays Norway and ``2010-06-01
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from bilat.problems import InputError, Problem
+from bilat.problems import InputError, Problem, line_col
 
 MAX_YAML_BYTES = 8 * 1024 * 1024
 
@@ -63,9 +65,17 @@ def parse_yaml(raw: bytes, file: str) -> LocatedData:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise InputError([Problem(file, line, col, "(yaml)", f"{err.problem or err.context}")]) from None
+        message = f"{err.problem or err.context}"
+        if mark and mark.index < len(text) and text[mark.index] == "\t":
+            message += " (a tab: YAML is indented with spaces)"
+        raise InputError([Problem(file, line, col, "(yaml)", message)]) from None
+    except yaml.reader.ReaderError as err:
+        line, col = line_col(text, err.position)
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        message = f"unacceptable character #x{code:04x}: control characters are not allowed"
+        raise InputError([Problem(file, line, col, "(yaml)", message)]) from None
     except yaml.YAMLError as err:
-        raise InputError([Problem(file, 1, 1, "(yaml)", str(err))]) from None
+        raise InputError([Problem(file, 1, 1, "(yaml)", str(err).splitlines()[0])]) from None
     marks: dict[Path, tuple[int, int]] = {}
     problems: list[Problem] = []
     data = _to_python(root, (), marks, set(), problems, file) if root is not None else None
@@ -82,7 +92,11 @@ def _to_python(node: yaml.Node, path: Path, marks: dict, seen: set[int], problem
         return None
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
-        return yaml.constructor.SafeConstructor().construct_object(node)
+        try:
+            return yaml.constructor.SafeConstructor().construct_object(node)
+        except yaml.YAMLError as err:
+            problems.append(Problem(file, line, col, dotted(path), f"cannot read this value: {getattr(err, 'problem', None) or err}"))
+            return None
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, path + (i,), marks, seen, problems, file) for i, item in enumerate(node.value)]
     result: dict[Any, Any] = {}
@@ -101,9 +115,19 @@ def _to_python(node: yaml.Node, path: Path, marks: dict, seen: set[int], problem
 
 
 def dotted(path: Path) -> str:
-    """``events[2].evidence[0].quote``: how a place in a file is named in messages."""
-    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+    """``events[2].evidence[0].quote``: how a place in a file is named in messages. A key that is
+    not a plain name is written as an escaped string, so the name never holds spaces or controls."""
+    text = "".join(_step(p) for p in path).lstrip(".")
     return text or "(file)"
+
+
+def _step(step: str | int) -> str:
+    if isinstance(step, int):
+        return f"[{step}]"
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", step):
+        return f".{step}"
+    return "[" + json.dumps(step).replace(" ", "\\u0020") + "]"
+
 
 
 class _CanonicalDumper(yaml.SafeDumper):

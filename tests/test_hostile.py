@@ -1,0 +1,741 @@
+"""Hostile input: each case is a small named patch to a copy of the real seeds tree. For every one,
+`bilat build` and `bilat check` must refuse it with located problems, no traceback, and leave the
+last good output byte for byte as it was. Then: nothing is lost when a build fails or is killed
+part-way, and the same seeds always give the same bytes."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import bilat.publish
+from bilat.build import build
+from bilat.ids import check_symbol
+from bilat.publish import OutputError
+from bilat.yamlio import MAX_YAML_BYTES
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+PROBLEM_LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): (?P<message>.+)$")
+LEFTOVER_SUFFIXES = (".staging", ".retiring")
+HANG = 60
+
+# Document folders of the shipped seeds.
+BAQERI = "2d0c8f3c56d2733f"  # a visit IRN-TUR, then two sales; published 2017-08-15/2017-12-31
+FIDAN = "5e6cc9653182ec76"  # three visits between TUR and IRN; published 2025-12-06
+SHOIGU = "639ef802b4573800"  # six events, RUS-IRN, one `follows` link; published 2015-01-20/2015-04-13
+MOU = "ca07c16d152b956b"  # one agreement, PAK-TUR; published 2019/..
+
+UNUSED_ID = "11111111" + check_symbol("11111111")
+
+Patch = Callable[[Path], None]
+
+
+# --- patches: each takes the seeds directory and breaks it --------------------------------
+
+
+def _bytes(value: str | bytes) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else value
+
+
+def events(doc: str) -> str:
+    return f"{doc}/events.yaml"
+
+
+def document(doc: str) -> str:
+    return f"{doc}/document.txt"
+
+
+def replace(file: str, old: str | bytes, new: str | bytes) -> Patch:
+    """Replace the one occurrence of ``old`` in ``seeds/file``."""
+
+    def patch(seeds: Path) -> None:
+        path = seeds / file
+        data = path.read_bytes()
+        assert data.count(_bytes(old)) == 1, f"{old!r} should occur once in {file}"
+        path.write_bytes(data.replace(_bytes(old), _bytes(new)))
+
+    return patch
+
+
+def insert_after(file: str, anchor: str, text: str) -> Patch:
+    return replace(file, anchor, anchor + text)
+
+
+def rewrite(file: str, change: Callable[[bytes], bytes]) -> Patch:
+    def patch(seeds: Path) -> None:
+        path = seeds / file
+        path.write_bytes(change(path.read_bytes()))
+
+    return patch
+
+
+def delete(file: str) -> Patch:
+    return lambda seeds: (seeds / file).unlink()
+
+
+def together(*patches: Patch) -> Patch:
+    def patch(seeds: Path) -> None:
+        for each in patches:
+            each(seeds)
+
+    return patch
+
+
+def symlinked_folder(name: str, source: str) -> Patch:
+    """A document folder that is a symlink to a copy of ``source`` outside the seeds tree."""
+
+    def patch(seeds: Path) -> None:
+        outside = seeds.parent / "outside" / name
+        shutil.copytree(seeds / source, outside)
+        (seeds / name).symlink_to(outside, target_is_directory=True)
+
+    return patch
+
+
+def symlinked_document(doc: str) -> Patch:
+    """document.txt replaced by a symlink to a file outside the seeds tree (here, the same bytes)."""
+
+    def patch(seeds: Path) -> None:
+        outside = seeds.parent / "outside.txt"
+        shutil.copyfile(seeds / document(doc), outside)
+        (seeds / document(doc)).unlink()
+        (seeds / document(doc)).symlink_to(outside)
+
+    return patch
+
+
+def copied_folder(name: str, source: str) -> Patch:
+    def patch(seeds: Path) -> None:
+        shutil.copytree(seeds / source, seeds / name)
+
+    return patch
+
+
+def tabs_for_indentation(data: bytes) -> bytes:
+    return re.sub(rb"(?m)^((?:  )+)", lambda m: b"\t" * (len(m.group(1)) // 2), data)
+
+
+def alias_bomb(levels: int = 9) -> bytes:
+    """A "billion laughs" document: each level refers nine times to the one below."""
+    lines = [b'lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, levels):
+        refs = b", ".join([f"*lol{level - 1}".encode()] * 9)
+        lines.append(f"lol{level}: &lol{level} [".encode() + refs + b"]")
+    return b"\n".join(lines) + b"\n"
+
+
+def oversize(data: bytes) -> bytes:
+    line = b"# padding: a YAML comment line, repeated to go over the size limit\n"
+    return data + line * (MAX_YAML_BYTES // len(line) + 1)
+
+
+# --- the corpus ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A problem that must be reported: in the file whose path ends with ``file`` (relative to
+    the seeds), with ``field: message`` matching ``message``, and, when ``needle`` is given, at the
+    line of the patched file that holds it."""
+
+    file: str
+    message: str
+    needle: str | bytes | None = None
+
+
+class Case:
+    """A named patch and the problems it must produce."""
+
+    def __init__(self, name: str, patch: Patch, *expects: Expect):
+        self.name, self.patch, self.expects = name, patch, expects
+
+
+def formula(first: str) -> str:
+    return re.escape(f"starts with {first!r}, which a spreadsheet would run as a formula")
+
+
+CONTROL = r"control character"
+
+CASES = [
+    # Broken YAML and structure
+    Case(
+        "yaml_unclosed_flow_sequence",
+        replace(events(MOU), '  domains:\n      - "military"\n', '  domains: ["military"\n'),
+        Expect(events(MOU), r"^\(yaml\): .*(expected|flow sequence)"),
+    ),
+    Case(
+        "yaml_tab_indented",
+        rewrite(events(BAQERI), tabs_for_indentation),
+        Expect(events(BAQERI), r"^\(yaml\): .*('\\t'|tab|cannot start any token)", "\ttitle:"),
+    ),
+    Case(
+        "unknown_key_in_document_block",
+        insert_after(events(MOU), '  language: "en"\n', '  editor: "Staff"\n'),
+        Expect(events(MOU), r"^document\.editor: unknown key$", 'editor: "Staff"'),
+    ),
+    Case(
+        "unknown_key_with_a_space",
+        insert_after(events(FIDAN), '    location: "Istanbul"\n', '    date note: "approximate"\n'),
+        Expect(events(FIDAN), r"unknown key", "date note:"),
+    ),
+    Case(
+        "missing_required_summary",
+        replace(events(SHOIGU), '    summary: "Russia sold Iran a radar-jamming station, its last public arms sale to Iran."\n', ""),
+        Expect(events(SHOIGU), r"^events\[5\]\.summary: Field required$", 'id: "MQHZEVV5E"'),
+    ),
+    Case(
+        "wrong_types_quantity_and_value",
+        together(
+            replace(events(SHOIGU), "    quantity: 5\n", '    quantity: "5"\n'),
+            replace(events(SHOIGU), "    value: 800000000.0\n", '    value: "800 million"\n'),
+        ),
+        Expect(events(SHOIGU), r"^events\[2\]\.quantity: .*integer", 'quantity: "5"'),
+        Expect(events(SHOIGU), r"^events\[2\]\.value: .*number", 'value: "800 million"'),
+    ),
+    Case(
+        "unknown_event_type",
+        replace(events(MOU), 'type: "agreement"', 'type: "treaty"'),
+        Expect(events(MOU), r"^events\[0\](\.type)?: .*'treaty'"),
+    ),
+    Case(
+        "unknown_status",
+        replace(events(BAQERI), 'status: "delivered"', 'status: "shipped"'),
+        Expect(events(BAQERI), r"^events\[2\]\.status: .*'agreed', 'delivered' or 'cancelled'", 'status: "shipped"'),
+    ),
+    # Bad references
+    Case(
+        "unknown_actor_code",
+        replace(events(MOU), 'actor1: "PAK"', 'actor1: "PAQ"'),
+        Expect(events(MOU), r"^events\[0\]\.actor1: PAQ is not in seeds/actors\.yaml$", 'actor1: "PAQ"'),
+    ),
+    Case(
+        "unquoted_NO_as_actor2",
+        replace(events(MOU), 'actor2: "TUR"', "actor2: NO"),
+        Expect(events(MOU), r"^events\[0\]\.actor2: .*False.*quote it", "actor2: NO"),
+    ),
+    Case(
+        "unquoted_NO_in_actor_registry",
+        rewrite("actors.yaml", lambda data: data + b'  - code: NO\n    name: "Norway"\n    kind: "state"\n    ccode: 385\n'),
+        Expect("actors.yaml", r"^actors\[\d+\]\.code: .*False.*quote it", "code: NO"),
+    ),
+    Case(
+        "follows_a_missing_id",
+        insert_after(events(FIDAN), '    location: "Istanbul"\n', f'    follows: "{UNUSED_ID}"\n'),
+        Expect(events(FIDAN), rf"^events\[2\]\.follows: {UNUSED_ID} is not an event ID", f'follows: "{UNUSED_ID}"'),
+    ),
+    Case(
+        "follows_itself",
+        insert_after(events(MOU), '    date_text: "2019"\n', '    follows: "THSVAH4CJ"\n'),
+        Expect(events(MOU), r"^events\[0\]\.follows: an event cannot follow itself$", 'follows: "THSVAH4CJ"'),
+    ),
+    Case(
+        "follows_cycle_of_three",
+        together(
+            insert_after(events(FIDAN), '    visit_level: "minister"\n', '    follows: "GAW4Q2305"\n'),
+            insert_after(events(FIDAN), '    visit_level: "head_of_state"\n', '    follows: "SMS0CYDY3"\n'),
+            insert_after(events(FIDAN), '    location: "Istanbul"\n', '    follows: "0FVG9M0T5"\n'),
+        ),
+        Expect(events(FIDAN), r"^events\[0\]\.follows: .*cycle", 'follows: "GAW4Q2305"'),
+        Expect(events(FIDAN), r"^events\[1\]\.follows: .*cycle", 'follows: "SMS0CYDY3"'),
+        Expect(events(FIDAN), r"^events\[2\]\.follows: .*cycle", 'follows: "0FVG9M0T5"'),
+    ),
+    # Bad evidence
+    Case(
+        "quote_not_in_document",
+        replace(events(MOU), "marked a significant milestone", "marked a major milestone"),
+        Expect(events(MOU), r"^events\[0\]\.evidence\[0\]\.quote: not found in the document", "major milestone"),
+    ),
+    Case(
+        "quote_found_twice_without_occurrence",
+        insert_after(
+            events(MOU), 'Military Cooperation\\" marked a significant milestone."\n', '      - quote: "Pakistan and Turkey have"\n'
+        ),
+        Expect(events(MOU), r"^events\[0\]\.evidence\[1\]\.quote: found 2 times .*occurrence", '"Pakistan and Turkey have"'),
+    ),
+    Case(
+        "date_text_not_in_any_quote",
+        replace(events(MOU), 'date_text: "2019"', 'date_text: "2016"'),
+        Expect(events(MOU), r"^events\[0\]\.date_text: '2016' is not inside any of the event's quotes", 'date_text: "2016"'),
+    ),
+    # Bad dates
+    Case(
+        "date_dateparser_cannot_read",
+        replace(events(MOU), 'date_text: "2019"', 'date_text: "significant milestone"'),
+        Expect(events(MOU), r"^events\[0\]\.date_text: dateparser cannot read 'significant milestone'", 'date_text: "significant'),
+    ),
+    Case(
+        "date_bounds_end_before_start",
+        replace(events(SHOIGU), 'date_bounds: "2010-06/2015-04-13"', 'date_bounds: "2015-04-13/2010-06"'),
+        Expect(events(SHOIGU), r"^events\[4\]\.date_bounds: .*ends before it starts", 'date_bounds: "2015-04-13/2010-06"'),
+    ),
+    Case(
+        "past_event_after_publication",
+        replace(
+            events(FIDAN),
+            'date_bounds: "../2025-12-06"\n    date_reason: "The text does not date the trip;',
+            'date_bounds: "2026-01/2026-02"\n    date_reason: "The text does not date the trip;',
+        ),
+        Expect(
+            events(FIDAN), r"^events\[0\]\.date_bounds: .*after its document was published \(2025-12-06\)", 'date_bounds: "2026-01/2026-02"'
+        ),
+    ),
+    Case(
+        "year_inferred_before_year_1",
+        replace(events(SHOIGU), 'published: "2015-01-20/2015-04-13"', 'published: "0001-01-01/0001-03-01"'),
+        Expect(events(SHOIGU), r"^events\[0\]\.date_text: "),
+    ),
+    Case(
+        "planned_event_before_publication",
+        replace(events(FIDAN), 'date_bounds: "2025-12-06/.."', 'date_bounds: "2025-01/2025-11"'),
+        Expect(
+            events(FIDAN),
+            r"^events\[1\]\.date_bounds: a planned event .*before its document was published",
+            'date_bounds: "2025-01/2025-11"',
+        ),
+    ),
+    # Bad IDs
+    Case(
+        "duplicate_id_in_one_file",
+        replace(events(FIDAN), 'id: "GAW4Q2305"', 'id: "SMS0CYDY3"'),
+        Expect(events(FIDAN), r"^events\[0\]\.id: SMS0CYDY3 is used by 2 events$"),
+        Expect(events(FIDAN), r"^events\[2\]\.id: SMS0CYDY3 is used by 2 events$"),
+    ),
+    Case(
+        "malformed_id_lower_case",
+        replace(events(MOU), 'id: "THSVAH4CJ"', 'id: "thsvah4cj"'),
+        Expect(events(MOU), r"^events\[0\]\.id: .*outside Crockford base32", 'id: "thsvah4cj"'),
+    ),
+    Case(
+        "wrong_check_symbol",
+        replace(events(SHOIGU), 'id: "MQHZEVV5E"', 'id: "MQHZEVV5F"'),
+        Expect(events(SHOIGU), r"^events\[5\]\.id: 'MQHZEVV5F' fails its check symbol", 'id: "MQHZEVV5F"'),
+    ),
+    Case(
+        "retired_id_reused",
+        replace("retired.yaml", "retired: []\n", 'retired:\n  - id: "THSVAH4CJ"\n    reason: "Withdrawn: coded twice."\n'),
+        Expect(events(MOU), r"^events\[0\]\.id: THSVAH4CJ is retired and cannot be reused$", 'id: "THSVAH4CJ"'),
+    ),
+    # Bad documents
+    Case(
+        "document_edited_after_coding",
+        replace(document(MOU), "Cooperation: Exploring Policy Options", "Cooperation: Examining Policy Options"),
+        Expect(events(MOU), r"^document\.sha256: document\.txt has sha256 [0-9a-f]{64}", "  sha256:"),
+    ),
+    Case(
+        "document_missing",
+        delete(document(FIDAN)),
+        Expect(events(FIDAN), r"^document: cannot read document\.txt", "document:"),
+    ),
+    Case(
+        "no_document_block",
+        rewrite(events(BAQERI), lambda data: data[data.index(b"events:\n") :]),
+        Expect(events(BAQERI), r"^document: Field required$"),
+    ),
+    Case(
+        "events_yaml_not_utf8",
+        replace(events(SHOIGU), 'visitor: "Sergei Shoigu"', b'visitor: "Sergei Sho\xefgu"'),
+        Expect(events(SHOIGU), r"^\(file\): not UTF-8: byte 0xef$", b"Sho\xefgu"),
+    ),
+    Case(
+        "document_txt_not_utf8",
+        rewrite(document(MOU), lambda data: data.replace("’".encode(), b"\x92")),
+        Expect(document(MOU), r"^\(file\): not UTF-8: byte 0x92$"),
+    ),
+    Case(
+        "events_yaml_with_bom",
+        rewrite(events(MOU), lambda data: b"\xef\xbb\xbf" + data),
+        Expect(events(MOU), r"^\(file\): .*byte order mark"),
+    ),
+    # Malicious input
+    Case(
+        "yaml_alias_bomb",
+        rewrite(events(FIDAN), lambda data: alias_bomb() + data),
+        Expect(events(FIDAN), r"anchors and aliases are not allowed", b"lol1: &lol1"),
+    ),
+    Case(
+        "yaml_over_size_limit",
+        rewrite(events(MOU), oversize),
+        Expect(events(MOU), rf"^\(file\): \d+ bytes is over the {MAX_YAML_BYTES}-byte limit$"),
+    ),
+    Case(
+        "document_folder_symlinked_outside",
+        symlinked_folder("0123456789abcdef", MOU),
+        Expect("0123456789abcdef", r"^doc_id: .*inside the seeds directory"),
+    ),
+    Case(
+        "document_folder_not_a_doc_id",
+        copied_folder("..ca07c16d152b956b", MOU),
+        Expect("..ca07c16d152b956b", r"^doc_id: .*16-hex-digit doc_id"),
+    ),
+    Case(
+        "document_txt_symlinked_outside",
+        symlinked_document(FIDAN),
+        Expect(f"{FIDAN}/document.txt", r"(?i)outside|inside the seeds|symlink"),
+    ),
+    Case(
+        "formula_equals_in_summary",
+        replace(
+            events(MOU), 'summary: "Pakistan and Turkey signed', 'summary: "=HYPERLINK(\\"http://example.com\\") Pakistan and Turkey signed'
+        ),
+        Expect(events(MOU), r"^events\[0\]\.summary: " + formula("="), "summary:"),
+    ),
+    Case(
+        "formula_plus_in_location",
+        replace(events(FIDAN), 'location: "Istanbul"', 'location: "+Istanbul"'),
+        Expect(events(FIDAN), r"^events\[2\]\.location: " + formula("+"), 'location: "+Istanbul"'),
+    ),
+    Case(
+        "formula_minus_in_coder_note",
+        replace(events(SHOIGU), 'coder_note: "The text says the sale', 'coder_note: "-The text says the sale'),
+        Expect(events(SHOIGU), r"^events\[5\]\.coder_note: " + formula("-"), "coder_note:"),
+    ),
+    Case(
+        "formula_at_in_visitor",
+        replace(events(BAQERI), 'visitor: "Mohammad Baqeri"', 'visitor: "@Mohammad Baqeri"'),
+        Expect(events(BAQERI), r"^events\[0\]\.visitor: " + formula("@"), 'visitor: "@Mohammad'),
+    ),
+    Case(
+        "formula_tab_in_title",
+        replace(events(MOU), 'title: "Pakistan-Turkey', 'title: "\\tPakistan-Turkey'),
+        Expect(events(MOU), r"^document\.title: " + formula("\t"), "  title:"),
+    ),
+    Case(
+        "formula_cr_in_dismissal_reason",
+        replace(events(MOU), 'reason: "A statement of support', 'reason: "\\rA statement of support'),
+        Expect(events(MOU), r"^dismissed\[0\]\.reason: " + formula("\r"), "\\rA statement"),
+    ),
+    Case(
+        "control_escape_in_summary",
+        replace(events(FIDAN), 'summary: "Turkey hosted nuclear talks', 'summary: "Turkey hosted \\e[2Jnuclear talks'),
+        Expect(events(FIDAN), r"^events\[2\]\.summary: .*" + CONTROL + r" '\\x1b'", 'summary: "Turkey hosted'),
+    ),
+    Case(
+        "control_c1_in_item",
+        replace(events(BAQERI), 'item: "defensive weapons"', 'item: "defensive\\u0085weapons"'),
+        Expect(events(BAQERI), r"^events\[1\]\.item: .*" + CONTROL + r" '\\x85'", "item:"),
+    ),
+    Case(
+        "control_nul_in_quote",
+        replace(events(MOU), "marked a significant milestone", "marked a significant\\0 milestone"),
+        Expect(events(MOU), r"^events\[0\]\.evidence\[0\]\.quote: .*" + CONTROL + r" '\\x00'", "significant\\0"),
+    ),
+    Case(
+        "raw_control_byte_in_yaml",
+        replace(events(SHOIGU), 'location: "Tehran"\n    agreement_title', b'location: "Teh\x1bran"\n    agreement_title'),
+        Expect(events(SHOIGU), r"^\(yaml\): .*#x001b", b"Teh\x1bran"),
+    ),
+    Case(
+        "bidi_override_in_summary",
+        replace(events(MOU), 'summary: "Pakistan and Turkey signed', 'summary: "Pakistan and \\u202eTurkey signed'),
+        Expect(events(MOU), r"^events\[0\]\.summary: .*" + CONTROL, "summary:"),
+    ),
+]
+BY_NAME = {case.name: case for case in CASES}
+assert len(BY_NAME) == len(CASES), "case names must be unique"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def good_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output built from a pristine copy of the shipped seeds."""
+    root = tmp_path_factory.mktemp("good")
+    shutil.copytree(SEEDS, root / "seeds")
+    build(root / "seeds", root / "data")
+    return root / "data"
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    copy = tmp_path / "seeds"
+    shutil.copytree(SEEDS, copy)
+    return copy
+
+
+@pytest.fixture
+def out(tmp_path: Path, good_data: Path) -> Path:
+    """``data/`` beside the seeds, holding the last good build."""
+    shutil.copytree(good_data, tmp_path / "data")
+    return tmp_path / "data"
+
+
+def snapshot(root: Path) -> dict[str, bytes | None]:
+    """Every file's bytes and every directory under ``root``, by relative path."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(root.rglob("*"))}
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(LEFTOVER_SUFFIXES))
+
+
+def run_bilat(*args: object, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bilat.cli", *map(str, args)], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def finish(process: subprocess.Popen) -> subprocess.CompletedProcess:
+    """Wait for a command; one that hangs (every command here takes seconds) is killed and fails the test."""
+    try:
+        stdout, stderr = process.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"{' '.join(map(str, process.args[3:]))} still running after {HANG}s: it hangs")
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def build_and_check(seeds: Path, out: Path) -> dict[str, subprocess.CompletedProcess]:
+    """`bilat build` and `bilat check` on the same seeds, run side by side."""
+    return finish_all(
+        {
+            "build": run_bilat("build", "--seeds", seeds, "--out", out, cwd=out.parent),
+            "check": run_bilat("check", "--seeds", seeds, cwd=out.parent),
+        }
+    )
+
+
+def finish_all(started: dict[str, subprocess.Popen]) -> dict[str, subprocess.CompletedProcess]:
+    """Wait for commands run side by side; if one hangs, none is left running."""
+    try:
+        return {name: finish(process) for name, process in started.items()}
+    finally:
+        for process in started.values():
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+
+
+def problem_lines(command: str, result: subprocess.CompletedProcess) -> list[re.Match]:
+    """The problems a refused command printed; fails unless it exited non-zero without a
+    traceback, and every line but a closing summary has the file:line:col: field: problem form."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"bilat {command} accepted the input:\n{output}"
+    assert "Traceback" not in output, output
+    *lines, summary = output.splitlines() or [""]
+    assert lines, f"bilat {command} reported no problem:\n{output}"
+    assert not PROBLEM_LINE.match(summary), f"expected a closing summary line, got {summary!r}"
+    bad = [line for line in lines if not PROBLEM_LINE.match(line)]
+    assert not bad, f"bilat {command}: lines not of the form file:line:col: field: problem: {bad}\n{output}"
+    counted = re.search(r"(\d+) problems?\b", summary)
+    assert counted and int(counted[1]) == len(lines), f"summary {summary!r} after {len(lines)} problem lines"
+    return [PROBLEM_LINE.match(line) for line in lines]
+
+
+def line_of(path: Path, needle: str | bytes) -> int:
+    lines = [n for n, line in enumerate(path.read_bytes().splitlines(), 1) if _bytes(needle) in line]
+    assert len(lines) == 1, f"{needle!r} should be on exactly one line of {path}, is on {lines}"
+    return lines[0]
+
+
+def assert_reported(command: str, problems: list[re.Match], expects: tuple[Expect, ...], seeds: Path, output: str) -> None:
+    for want in expects:
+        found = [
+            p
+            for p in problems
+            if p["file"].endswith("/" + want.file) and re.search(want.message, f"{p['field']}: {p['message']}") and int(p["col"]) >= 1
+        ]
+        assert found, f"bilat {command}: no problem in {want.file} matching /{want.message}/; got:\n{output}"
+        if want.needle is not None:
+            line = line_of(seeds / want.file, want.needle)
+            assert line in [int(p["line"]) for p in found], f"bilat {command}: /{want.message}/ not reported at line {line}:\n{output}"
+
+
+# --- every case, refused with located problems; the output untouched -----------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_hostile_input_is_refused_and_leaves_the_output_untouched(case: Case, seeds: Path, out: Path) -> None:
+    case.patch(seeds)
+    before = snapshot(out)
+    assert "events.parquet" in before
+
+    results = build_and_check(seeds, out)
+
+    for command, result in results.items():
+        output = result.stdout + result.stderr
+        assert_reported(command, problem_lines(command, result), case.expects, seeds, output)
+    assert snapshot(out) == before
+    assert leftovers(out.parent) == []
+
+
+COMBINED = ["events_yaml_not_utf8", "follows_itself", "unknown_status", "follows_cycle_of_three", "unquoted_NO_in_actor_registry"]
+
+
+def test_five_hostile_cases_in_one_tree_are_all_reported_in_one_run(seeds: Path, out: Path) -> None:
+    # One case per file: SHOIGU, MOU, BAQERI, FIDAN and actors.yaml.
+    cases = [BY_NAME[name] for name in COMBINED]
+    for case in cases:
+        case.patch(seeds)
+    before = snapshot(out)
+
+    results = build_and_check(seeds, out)
+
+    expects = tuple(e for case in cases for e in case.expects)
+    for command, result in results.items():
+        assert_reported(command, problem_lines(command, result), expects, seeds, result.stdout + result.stderr)
+    assert snapshot(out) == before
+
+
+# --- nothing lost --------------------------------------------------------------------------
+
+# A valid edit, so that a new build differs from the last good one.
+CORRECTION = replace(events(MOU), 'agreement_kind: "mou"', 'agreement_kind: "protocol"')
+
+
+def test_a_failure_at_any_write_step_keeps_the_last_good_output(seeds: Path, out: Path, tmp_path: Path, monkeypatch) -> None:
+    CORRECTION(seeds)
+    original = bilat.publish.write_table
+    calls = 0
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(bilat.publish, "write_table", counting)
+    build(seeds, tmp_path / "reference")
+    new = snapshot(tmp_path / "reference")
+    shutil.rmtree(tmp_path / "reference")
+    steps = calls
+    old = snapshot(out)
+    assert steps >= 4 and new != old
+
+    for failing in range(1, steps + 1):
+        calls = 0
+
+        def failing_write(*args, failing=failing, **kwargs):
+            nonlocal calls
+            calls += 1
+            if calls == failing:
+                raise OSError(28, "No space left on device")
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(bilat.publish, "write_table", failing_write)
+        with pytest.raises(OutputError):
+            build(seeds, out)
+        assert snapshot(out) == old, f"write step {failing} of {steps} failed and data/ changed"
+        assert leftovers(tmp_path) == [], f"write step {failing} of {steps}"
+
+    monkeypatch.setattr(bilat.publish, "write_table", original)
+    build(seeds, out)
+    assert snapshot(out) == new
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("which", ["aside", "final"])
+def test_a_failed_rename_keeps_the_last_good_output(seeds: Path, out: Path, tmp_path: Path, monkeypatch, which: str) -> None:
+    """``aside``: moving the old output out of the way fails; ``final``: moving the new one in fails."""
+    CORRECTION(seeds)
+    build(seeds, tmp_path / "reference")
+    new = snapshot(tmp_path / "reference")
+    shutil.rmtree(tmp_path / "reference")
+    old = snapshot(out)
+    rename = Path.rename
+
+    def failing_rename(self: Path, target):
+        moving_aside = self.name == out.name and Path(target).name.endswith(".retiring")
+        moving_in = self.name.endswith(".staging")
+        if (moving_aside and which == "aside") or (moving_in and which == "final"):
+            raise OSError(13, "Permission denied")
+        return rename(self, target)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "rename", failing_rename)
+        with pytest.raises(OutputError):
+            build(seeds, out)
+    assert out.is_dir() and snapshot(out) == old, f"after a failed {which} rename, data/ is not the last good output"
+
+    build(seeds, out)
+    assert snapshot(out) == new
+    assert leftovers(tmp_path) == []
+
+
+def large_seeds(seeds: Path, pairs: int = 66) -> None:
+    """Add copies of SHOIGU's document, each between another pair of actors, without IDs; mint them."""
+    template = (seeds / events(SHOIGU)).read_text(encoding="utf-8")
+    template = re.sub(r'(?m)^  - id: "\w+"\n    type:', "  - type:", template)
+    template = re.sub(r'(?m)^    follows: "\w+"\n', "", template)
+    codes = ["USA", "RUS", "AZE", "IRN", "TUR", "IRQ", "SYR", "ISR", "SAU", "QAT", "ARE", "CHN", "IND", "PAK", "PKK", "PJAK", "SDF"]
+    for n, (actor1, actor2) in enumerate(itertools.islice(itertools.combinations(codes, 2), pairs)):
+        folder = seeds / f"b{n:015x}"
+        folder.mkdir()
+        shutil.copyfile(seeds / document(SHOIGU), folder / "document.txt")
+        text = template.replace('actor1: "RUS"', f'actor1: "{actor1}"').replace('actor2: "IRN"', f'actor2: "{actor2}"')
+        (folder / "events.yaml").write_text(text, encoding="utf-8")
+    minted = finish(run_bilat("mint", "--seeds", seeds, cwd=seeds.parent))
+    assert minted.returncode == 0, minted.stderr
+
+
+# (what the delay counts from, seconds): from the start, the kill mostly lands while reading;
+# from the moment data.staging appears, while the tables are written.
+KILLS = [("start", 0.5), ("start", 1.0), ("staging", 0.0), ("staging", 0.1), ("staging", 0.4), ("staging", 0.8)]
+
+
+def test_a_killed_build_leaves_the_old_or_the_complete_new_output(seeds: Path, out: Path, tmp_path: Path, good_data: Path) -> None:
+    large_seeds(seeds)
+    build(seeds, tmp_path / "reference")
+    new = snapshot(tmp_path / "reference")
+    shutil.rmtree(tmp_path / "reference")
+    old = snapshot(out)
+    staging = out.with_name(out.name + ".staging")
+
+    for since, delay in KILLS:
+        process = run_bilat("build", "--seeds", seeds, "--out", out, cwd=tmp_path)
+        if since == "staging":
+            while process.poll() is None and not staging.exists():
+                time.sleep(0.001)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        assert out.is_dir(), f"killed {delay}s after {since}: data/ is gone; beside it: {leftovers(tmp_path)}"
+        now = snapshot(out)
+        assert now in (old, new), f"killed {delay}s after {since}: data/ is neither the old output nor the complete new one"
+        if now == new:  # the build got to the end: put the old output back for the next kill
+            shutil.rmtree(out)
+            shutil.copytree(good_data, out)
+
+    after = finish(run_bilat("build", "--seeds", seeds, "--out", out, cwd=tmp_path))
+    assert after.returncode == 0, after.stderr
+    assert snapshot(out) == new
+    assert leftovers(tmp_path) == []
+
+
+# --- reproducible --------------------------------------------------------------------------
+
+
+def test_builds_give_identical_bytes_from_any_directory_and_listing_order(seeds: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "deeper"
+    elsewhere.mkdir(parents=True)
+    # The same files again, created in the opposite order.
+    reordered = tmp_path / "reordered"
+    for path in sorted(seeds.rglob("*"), reverse=True):
+        target = reordered / path.relative_to(seeds)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_file():
+            shutil.copyfile(path, target)
+
+    runs = {
+        "relative": run_bilat("build", "--seeds", "seeds", "--out", "relative", cwd=tmp_path),
+        "absolute": run_bilat("build", "--seeds", seeds.absolute(), "--out", (tmp_path / "absolute").absolute(), cwd=elsewhere),
+        "reordered": run_bilat("build", "--seeds", os.path.relpath(reordered, elsewhere), "--out", "reordered-out", cwd=elsewhere),
+    }
+    for name, run in finish_all(runs).items():
+        assert run.returncode == 0, f"{name}: {run.stderr}"
+
+    relative = snapshot(tmp_path / "relative")
+    assert any(name.endswith(".parquet") for name in relative) and any(name.endswith(".csv") for name in relative)
+    assert snapshot(tmp_path / "absolute") == relative
+    assert snapshot(elsewhere / "reordered-out") == relative
