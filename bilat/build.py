@@ -16,8 +16,9 @@ from bilat.datapackage import datapackage
 from bilat.mint import canonical_yaml
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.normalize import CodedEvent, code_events
+from bilat.plot import render_dyad, render_plots
 from bilat.problems import InputError, Problem
-from bilat.publish import write_dataset, write_table
+from bilat.publish import CHECKSUMS, checksums, write_dataset, write_table
 from bilat.release import (
     CHANGELOG_HEAD,
     RECORD_FILE,
@@ -74,7 +75,10 @@ def build_tables(checked: Checked) -> dict[str, pd.DataFrame]:
     return tabulate(checked.seeds, checked.events, checked.release.changes)
 
 
-def build(seeds_dir: Path, out: Path, release_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+PLOTS_DIR = "plots"
+
+
+def build(seeds_dir: Path, out: Path, release_dir: Path | None = None, plots: bool = True) -> dict[str, pd.DataFrame]:
     checked = check(seeds_dir, release_dir)
     tables = build_tables(checked)
     record = checked.release.record
@@ -86,6 +90,7 @@ def build(seeds_dir: Path, out: Path, release_dir: Path | None = None) -> dict[s
         keep=(seeds_dir,),
         metadata={"bilat.version": version},
         extra_files={"datapackage.json": json.dumps(package, indent=2, ensure_ascii=False) + "\n"},
+        also=(lambda staging: render_plots(tables["events"], staging / PLOTS_DIR)) if plots else None,
     )
     return tables
 
@@ -126,6 +131,22 @@ def cut_release(
     (seeds_dir.parent / "CITATION.cff").write_text(citation_cff(record), encoding="utf-8")
     build(seeds_dir, out, release_dir)
     return entry, delta
+
+
+def plot(data_dir: Path, out: Path | None = None, dyad: str | None = None) -> list[Path]:
+    """Draw the charts from a data directory. Into the directory's own plots/ (the default),
+    its SHA256SUMS is brought up to date so that ``bilat verify`` still holds."""
+    events = pd.read_parquet(data_dir / "events.parquet")
+    target = out or data_dir / PLOTS_DIR
+    if dyad is not None:
+        if dyad not in set(events["dyad"]):
+            raise InputError([Problem(f"{data_dir.as_posix()}/events.parquet", 1, 1, "dyad", f"no events for the dyad {dyad}")])
+        written = render_dyad(events, dyad, target)
+    else:
+        written = render_plots(events, target)
+    if target.resolve().parent == data_dir.resolve():
+        (data_dir / CHECKSUMS).write_text(checksums(data_dir), encoding="utf-8")
+    return written
 
 
 def json_schemas() -> dict[str, str]:

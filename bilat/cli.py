@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bilat.build import build, check, cut_release, write_schemas
+from bilat.build import build, check, cut_release, plot, write_schemas
 from bilat.cite import CiteError, citation, find_event, show
 from bilat.coverage import coverage_problems
 from bilat.mint import format_seeds, mint_seeds
@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("build", help="validate the seeds and write the dataset")
     seeds_option(sub)
     sub.add_argument("--out", type=Path, default=Path("data"), help="output directory (default: data)")
+    sub.add_argument("--no-plots", action="store_true", help="leave out data/plots (faster; the output is then incomplete)")
     sub = commands.add_parser("check", help="validate the seeds; write nothing")
     seeds_option(sub)
     sub = commands.add_parser("coverage", help="list date expressions that no event uses and no dismissal explains")
@@ -55,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("id")
     sub.add_argument("--format", choices=["text", "bibtex"], default="text")
     sub.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
+    sub = commands.add_parser("plot", help="draw the timelines: one chart per dyad and an overview, SVG and PNG")
+    sub.add_argument("--data", type=Path, default=Path("data"), help="data directory to read (default: data)")
+    sub.add_argument("--dyad", help="only this dyad's chart, e.g. IRN-RUS")
+    sub.add_argument("--out", type=Path, help="where to write (default: DATA/plots, with DATA/SHA256SUMS brought up to date)")
     sub = commands.add_parser("show", help="print an event and each of its quotes in context")
     sub.add_argument("id")
     sub.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
@@ -82,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
-        tables = build(args.seeds, args.out)
+        tables = build(args.seeds, args.out, plots=not args.no_plots)
         print(f"wrote {len(tables['events'])} events from {len(tables['documents'])} documents to {args.out.as_posix()}/")
     elif args.command == "check":
         checked = check(args.seeds)
@@ -119,6 +124,9 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INPUT if report else EXIT_OK
     elif args.command == "cite":
         print(citation(find_event(args.id, args.data), args.format))
+    elif args.command == "plot":
+        written = plot(args.data, args.out, args.dyad)
+        print(f"wrote {len(written)} files to {written[0].parent.as_posix() if written else args.out}/")
     elif args.command == "show":
         found = find_event(args.id, args.data)
         print(show(found, args.data, args.seeds))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from csv import QUOTE_MINIMAL
 from pathlib import Path
 
@@ -56,10 +57,12 @@ def write_dataset(
     keep: tuple[Path, ...] = (),
     metadata: dict[str, str] | None = None,
     extra_files: dict[str, str] | None = None,
+    also: Callable[[Path], object] | None = None,
 ) -> None:
     """Write the tables, per-dyad timelines, ``extra_files`` and SHA256SUMS to ``out``,
     replacing it whole. ``keep`` lists directories (the seeds) that ``out`` must be neither
-    equal to nor hold; ``metadata`` goes into every Parquet file's key-value metadata."""
+    equal to nor hold; ``metadata`` goes into every Parquet file's key-value metadata; ``also``
+    writes whatever else belongs in the output (the plots) into the directory it is given."""
     out = out.absolute()
     _refuse_unsafe(out, keep)
     staging = out.with_name(out.name + STAGING_SUFFIX)
@@ -76,6 +79,8 @@ def write_dataset(
             write_table(events[events["dyad"] == dyad].reset_index(drop=True), "events", timelines / dyad, metadata)
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
+        if also is not None:
+            also(staging)
         (staging / CHECKSUMS).write_text(checksums(staging), encoding="utf-8")
         _swap_in(staging, out, retiring)
     except OSError as err:

@@ -25,6 +25,8 @@ def test_published_data_is_current_with_seeds(fresh_data: Path) -> None:
     committed, fresh = files_under(DATA), files_under(fresh_data)
     assert sorted(committed) == sorted(fresh), "data/ is stale: run `bilat build` and commit data/"
     for name in fresh:
+        if name.startswith("plots/"):  # drawn from events, compared above; their bytes follow the matplotlib version
+            continue
         if name == "SHA256SUMS":  # the hashes depend on library versions; the files they cover must not
             assert [line.split("  ")[1] for line in committed[name].decode().splitlines()] == [
                 line.split("  ")[1] for line in fresh[name].decode().splitlines()
