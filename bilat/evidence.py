@@ -9,44 +9,65 @@ original text, so that ``text[char_start:char_end]`` is what the document really
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-_FOLD = str.maketrans(
+_DASHES = "-‐‑‒–—―−"
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_SAME_LENGTH = str.maketrans(
     {
         **dict.fromkeys("‘’‚‛′`´", "'"),
         **dict.fromkeys("“”„‟″«»", '"'),
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-        "…": "...",
+        **dict.fromkeys(_DASHES, "-"),
+        **dict.fromkeys(_SPACES, " "),
     }
 )
-_DASHES = "-‐‑‒–—―−"
-_TOKEN = re.compile(rf"\s+|[{_DASHES}]+|.", re.DOTALL)
+# Where folding changes the length: runs of spaces or dashes become one, and "…" becomes "...".
+_RESIZED = re.compile(rf"\s{{2,}}|[{_DASHES}]{{2,}}|…")
 
 
 @dataclass(frozen=True)
 class FoldedText:
-    """A document folded to plain typography, with each folded character's span in the original."""
+    """A document folded to plain typography. Outside the few resized stretches, a folded
+    character sits at the same offset as its original, shifted by the stretches before it."""
 
     folded: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    segments: tuple[tuple[int, int, int, int], ...]
+    """(folded start, folded end, original start, original end) of each resized stretch."""
+    segment_starts: tuple[int, ...]
 
 
 def fold_document(text: str) -> FoldedText:
     pieces: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for token in _TOKEN.finditer(text):
-        first = token.group()[0]
-        plain = " " if first.isspace() else "-" if first in _DASHES else first.translate(_FOLD)
-        pieces.append(plain)
-        starts.extend([token.start()] * len(plain))
-        ends.extend([token.end()] * len(plain))
-    return FoldedText("".join(pieces), tuple(starts), tuple(ends))
+    segments: list[tuple[int, int, int, int]] = []
+    position = folded_position = 0
+    for stretch in _RESIZED.finditer(text):
+        same = text[position : stretch.start()].translate(_SAME_LENGTH)
+        token = stretch.group()
+        plain = "..." if token == "…" else " " if token[0].isspace() else "-"
+        folded_position += len(same)
+        segments.append((folded_position, folded_position + len(plain), stretch.start(), stretch.end()))
+        pieces += [same, plain]
+        folded_position += len(plain)
+        position = stretch.end()
+    pieces.append(text[position:].translate(_SAME_LENGTH))
+    return FoldedText("".join(pieces), tuple(segments), tuple(s[0] for s in segments))
 
 
 def fold(text: str) -> str:
     return fold_document(text).folded.strip()
+
+
+def _original(document: FoldedText, folded_index: int) -> tuple[int, int]:
+    """(start, end) in the original text of the folded character at ``folded_index``."""
+    i = bisect_right(document.segment_starts, folded_index) - 1
+    if i >= 0:
+        _, folded_end, start, end = document.segments[i]
+        if folded_index < folded_end:
+            return start, end
+        shifted = folded_index - folded_end + end
+        return shifted, shifted + 1
+    return folded_index, folded_index + 1
 
 
 @dataclass(frozen=True)
@@ -79,8 +100,7 @@ def locate(quote: str, document: FoldedText, occurrence: int | None = None) -> M
     if occurrence is not None and occurrence > len(found):
         raise QuoteError(f"occurrence {occurrence} asked for, but the quote is found {len(found)} time(s)")
     first = found[(occurrence or 1) - 1]
-    last = first + len(needle) - 1
-    return Match(document.starts[first], document.ends[last])
+    return Match(_original(document, first)[0], _original(document, first + len(needle) - 1)[1])
 
 
 def locate_all(passage: str, document: FoldedText) -> list[Match]:
@@ -97,9 +117,11 @@ def locate_all(passage: str, document: FoldedText) -> list[Match]:
 
 def _on_boundaries(document: FoldedText, start: int, end: int) -> bool:
     """Whether folded[start:end] begins and ends with whole original characters (not inside "…")."""
-    starts_clean = start == 0 or document.starts[start - 1] != document.starts[start]
-    ends_clean = end == len(document.folded) or document.starts[end] != document.starts[end - 1]
-    return starts_clean and ends_clean
+    for edge, side in ((start, 0), (end - 1, 1)):
+        i = bisect_right(document.segment_starts, edge) - 1
+        if i >= 0 and edge < document.segments[i][1] and edge != document.segments[i][side] - side:
+            return False
+    return True
 
 
 def contains(quote: str, fragment: str) -> bool:
