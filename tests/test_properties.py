@@ -330,7 +330,7 @@ def test_valid_events_round_trip_to_the_published_tables(document: tuple[str, di
         seeds = tiny_seeds(Path(tmp))
         (seeds / DOC_ID / "document.txt").write_bytes(text.encode("utf-8"))
         (seeds / DOC_ID / "events.yaml").write_text(canonical_yaml(coded), encoding="utf-8")
-        build(seeds, Path(tmp) / "data")
+        build(seeds, Path(tmp) / "data", plots=False)
         events = pd.read_parquet(Path(tmp) / "data" / "events.parquet")
         evidence = pd.read_parquet(Path(tmp) / "data" / "evidence.parquet")
 
