@@ -1,0 +1,1 @@
+"""Benchmarks of bilat at scale: a synthetic corpus (bench.corpus) and the measurements (bench.run)."""

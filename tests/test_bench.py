@@ -1,0 +1,65 @@
+"""The benchmark runs end to end at a small size, and its corpus is deterministic and valid.
+No test here asserts on time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from bench.corpus import STATUSES, generate
+from bench.run import KEYS
+from bilat.build import check
+from bilat.cli import main
+from tests.conftest import ROOT
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_benchmark_prints_its_figures_last_as_json(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--events", "200", "--repeat", "1", "--workdir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) > 1, "a readable table comes before the JSON line"
+    figures = json.loads(lines[-1])
+    assert list(figures) == list(KEYS)
+    assert figures["events"] == 200
+    assert figures["documents"] >= 1
+    assert figures["parquet_bytes"] > 0 and figures["csv_bytes"] > 0
+    for key in ("build_s", "floor_s", "ratio", "check_one_doc_s", "peak_rss_mb", "read_parquet_s"):
+        assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
+
+
+def test_the_corpus_is_deterministic(tmp_path: Path) -> None:
+    first, again, other = (generate(tmp_path / name, 300, seed) for name, seed in (("a", 1), ("b", 1), ("c", 2)))
+    assert tree(first) == tree(again)
+    assert tree(first) != tree(other)
+
+
+def test_the_corpus_passes_check_and_has_the_promised_mix(tmp_path: Path, capsys) -> None:
+    seeds = generate(tmp_path / "seeds", 400, seed=3)
+    assert main(["check", "--seeds", str(seeds)]) == 0
+    assert "ok: 400 events" in capsys.readouterr().out
+    checked = check(seeds)
+    events = checked.events
+    assert len(events) == 400 and 30 <= len(checked.seeds.documents) <= 50
+    assert {(c.event.type, c.event.status.value) for c in events} == {(t, s) for t in STATUSES for s in STATUSES[t]}
+    assert {c.date.precision.value for c in events} == {"day", "month", "year", "range", "unknown"}
+    assert {c.date.basis.value for c in events} == {"stated", "year_inferred", "coder"}
+    texts = Counter(c.event.date_text for c in events if c.event.date_text)
+    assert max(texts.values()) > 1 and min(texts.values()) == 1, "some date texts recur, others are unique"
+    assert any(c.event.date_bounds and c.event.date_bounds.startswith("../") for c in events)
+    assert any(c.event.date_bounds and c.event.date_bounds.endswith("/..") and c.event.status.value == "planned" for c in events)
+    assert any(c.event.follows for c in events)
+    registry = (ROOT / "seeds" / "actors.yaml").read_bytes()
+    assert (seeds / "actors.yaml").read_bytes() == registry
