@@ -101,12 +101,13 @@ class DateNormalizer:
 
     def _given(self, text: str) -> tuple[int | None, int | None, int | None]:
         """(year, month, day) as far as the text itself gives them."""
-        readings = {self._read(text, base) for base in _PROBE_BASES}
-        if None in readings:
+        given = self._read(text, _PROBE_BASES[0])
+        if given is None:
             raise DateError(f"dateparser cannot read {text!r} as a calendar date; give date_bounds and date_reason")
-        if len(readings) > 1:
+        # A year the text spells out, or no year at all, cannot have come from the anchor;
+        # anything else ("Tuesday") is read again against a far-away anchor to find out.
+        if given[0] is not None and str(given[0]) not in text and self._read(text, _PROBE_BASES[1]) != given:
             raise DateError(f"{text!r} is relative to some other date; give date_bounds and date_reason")
-        given = readings.pop()
         if given[0] is None and (given[1] is None or not re.search(r"[^\W\d_]", text)):
             raise DateError(f"{text!r} gives no year and no month name; give date_bounds and date_reason")
         return given
