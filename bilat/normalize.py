@@ -113,9 +113,11 @@ def _code_document(
                 continue
             quotes.append(LocatedQuote(document.text[match.char_start : match.char_end], match.char_start, match.char_end))
         forward = event.status in FORWARD_STATUSES
+        written = _as_written(event.date_text, quotes)
         try:
             if event.date_text is not None:
-                if not any(contains(q.quote, event.date_text) for q in event.evidence):
+                # A quote that was not found is still the coder's: look in what they typed.
+                if written is None and not any(contains(q.quote, event.date_text) for q in event.evidence):
                     raise DateError(f"{event.date_text!r} is not inside any of the event's quotes")
                 date = normalizer.from_text(event.date_text, published, forward)
             else:
@@ -127,7 +129,7 @@ def _code_document(
             problems.append(where.problem(here + (field,), str(err)))
             continue
         if len(quotes) == len(event.evidence):
-            coded.append(CodedEvent(event, document.doc_id, date, _as_written(event.date_text, quotes), tuple(quotes)))
+            coded.append(CodedEvent(event, document.doc_id, date, written, tuple(quotes)))
     for i, dismissal in document.dismissed:
         try:
             locate_all(dismissal.text, folded)
@@ -137,7 +139,8 @@ def _code_document(
 
 
 def _as_written(date_text: str | None, quotes: list[LocatedQuote]) -> str | None:
-    """The date text exactly as the document has it, taken from the first quote holding it."""
+    """The date text exactly as the document has it, from the first quote holding it; None
+    when there is no date text or no located quote holds it."""
     if date_text is None:
         return None
     for quote in quotes:
@@ -146,7 +149,7 @@ def _as_written(date_text: str | None, quotes: list[LocatedQuote]) -> str | None
         except QuoteError:
             continue
         return quote.quote[match.char_start : match.char_end]
-    return date_text
+    return None
 
 
 def _follows_problems(seeds: Seeds, coded: dict[str | None, CodedEvent]) -> list[Problem]:
