@@ -38,7 +38,8 @@ class DateError(ValueError):
     """The text cannot honestly be turned into a date; the message tells the coder what to do."""
 
 
-_PRECISION_OF_PERIOD = {"day": Precision.day, "time": Precision.day, "month": Precision.month, "year": Precision.year}
+_PERIODS = frozenset({"day", "time", "month", "year"})
+"""dateparser periods bilat accepts; "time" is kept to the day."""
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECADE = re.compile(r"(?:the\s+)?(?P<decade>\d{3}0)s", re.IGNORECASE)
 _RANGE = re.compile(
@@ -87,7 +88,7 @@ class DateNormalizer:
                     languages=[self.language], settings={"RELATIVE_BASE": base, "PARSERS": ["absolute-time"]}
                 )
             data = parser.get_date_data(text)
-            if data.date_obj is None or data.period not in _PRECISION_OF_PERIOD:
+            if data.date_obj is None or data.period not in _PERIODS:
                 self._memo[key] = None
             else:
                 parts, obj = set(data.parts), data.date_obj

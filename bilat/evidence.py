@@ -80,39 +80,40 @@ class QuoteError(ValueError):
     pass
 
 
+def _matches(quote: str, document: FoldedText) -> list[Match]:
+    """Every whole-character occurrence of ``quote`` in the folded document, in order."""
+    needle = fold(quote)
+    if not needle:
+        raise QuoteError("the quote is empty")
+    matches = []
+    at = document.folded.find(needle)
+    while at != -1:
+        if _on_boundaries(document, at, at + len(needle)):
+            matches.append(Match(_original(document, at)[0], _original(document, at + len(needle) - 1)[1]))
+        at = document.folded.find(needle, at + 1)
+    return matches
+
+
 def locate(quote: str, document: FoldedText, occurrence: int | None = None) -> Match:
     """Where ``quote`` is in the document; QuoteError when it is missing or ambiguous."""
     if occurrence is not None and occurrence < 1:
         raise QuoteError(f"occurrence counts from 1, not {occurrence}")
-    needle = fold(quote)
-    if not needle:
-        raise QuoteError("the quote is empty")
-    found: list[int] = []
-    at = document.folded.find(needle)
-    while at != -1:
-        if _on_boundaries(document, at, at + len(needle)):
-            found.append(at)
-        at = document.folded.find(needle, at + 1)
+    found = _matches(quote, document)
     if not found:
         raise QuoteError(f"not found in the document: {_preview(quote)}")
     if occurrence is None and len(found) > 1:
         raise QuoteError(f"found {len(found)} times in the document; add occurrence: 1 to {len(found)} to choose")
     if occurrence is not None and occurrence > len(found):
         raise QuoteError(f"occurrence {occurrence} asked for, but the quote is found {len(found)} time(s)")
-    first = found[(occurrence or 1) - 1]
-    return Match(_original(document, first)[0], _original(document, first + len(needle) - 1)[1])
+    return found[(occurrence or 1) - 1]
 
 
 def locate_all(passage: str, document: FoldedText) -> list[Match]:
     """Every occurrence of ``passage``; QuoteError when there is none."""
-    matches = []
-    while True:
-        try:
-            matches.append(locate(passage, document, len(matches) + 1))
-        except QuoteError:
-            if not matches:
-                raise
-            return matches
+    found = _matches(passage, document)
+    if not found:
+        raise QuoteError(f"not found in the document: {_preview(passage)}")
+    return found
 
 
 def _on_boundaries(document: FoldedText, start: int, end: int) -> bool:

@@ -129,7 +129,6 @@ def _step(step: str | int) -> str:
     return "[" + json.dumps(step).replace(" ", "\\u0020") + "]"
 
 
-
 class _CanonicalDumper(yaml.SafeDumper):
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         return super().increase_indent(flow, False)
