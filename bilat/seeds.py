@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bilat.models import Actor, ActorRegistry, Dismissal, DocumentMeta, Event, EventsFile, RetiredIds, Tombstone
 from bilat.problems import InputError, Problem
-from bilat.yamlio import LocatedData, decode_text, parse_yaml
+from bilat.yamlio import LocatedData, Locator, decode_text, parse_yaml
 
 DOC_ID = re.compile(r"[0-9a-f]{16}")
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -38,7 +38,7 @@ class SourceDocument:
     meta: DocumentMeta
     events: tuple[tuple[int, Event], ...]
     dismissed: tuple[tuple[int, Dismissal], ...]
-    located: LocatedData
+    located: Locator
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
     text = _read_text(folder / "document.txt", display, located, problems)
     if meta is None or text is None:
         return None
-    return SourceDocument(folder.name, text, meta, tuple(events), tuple(dismissed), located)
+    return SourceDocument(folder.name, text, meta, tuple(events), tuple(dismissed), located.locator)
 
 
 def _valid_or_none(model: type[M], data: Any) -> M | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -24,24 +25,48 @@ Path = tuple[str | int, ...]
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
-class LocatedData:
-    """Plain Python data from a YAML file, with the (line, col) of every node by its path."""
+class Locator:
+    """Where each node of one YAML text is, found only when a problem must be placed: the text is
+    composed a second time, with marks, on the first call."""
 
-    file: str
-    data: Any
-    marks: dict[Path, tuple[int, int]] = field(repr=False)
+    def __init__(self, file: str, text: str):
+        self.file = file
+        self._text = text
+
+    @cached_property
+    def marks(self) -> dict[Path, tuple[int, int]]:
+        marks: dict[Path, tuple[int, int]] = {}
+        root = yaml.compose(self._text, Loader=_Loader)
+        if root is not None:
+            _to_python(root, (), marks, set(), [], self.file)
+        return marks
 
     def where(self, path: Path) -> tuple[int, int]:
         """The position of the deepest node on ``path`` that exists in the file."""
+        marks = self.marks
         for end in range(len(path), -1, -1):
-            if (found := self.marks.get(tuple(path[:end]))) is not None:
+            if (found := marks.get(tuple(path[:end]))) is not None:
                 return found
         return (1, 1)
 
     def problem(self, path: Path, message: str, field_name: str | None = None) -> Problem:
         line, col = self.where(path)
         return Problem(self.file, line, col, field_name or dotted(path), message)
+
+
+@dataclass(frozen=True)
+class LocatedData:
+    """Plain Python data from a YAML file, and where each of its nodes is."""
+
+    data: Any
+    locator: Locator = field(repr=False)
+
+    @property
+    def file(self) -> str:
+        return self.locator.file
+
+    def problem(self, path: Path, message: str, field_name: str | None = None) -> Problem:
+        return self.locator.problem(path, message, field_name)
 
 
 def decode_text(raw: bytes, file: str) -> str:
@@ -76,12 +101,53 @@ def parse_yaml(raw: bytes, file: str) -> LocatedData:
         raise InputError([Problem(file, line, col, "(yaml)", message)]) from None
     except yaml.YAMLError as err:
         raise InputError([Problem(file, 1, 1, "(yaml)", str(err).splitlines()[0])]) from None
-    marks: dict[Path, tuple[int, int]] = {}
-    problems: list[Problem] = []
-    data = _to_python(root, (), marks, set(), problems, file) if root is not None else None
-    if problems:
-        raise InputError(problems)
-    return LocatedData(file, data, marks)
+    if root is None:
+        return LocatedData(None, Locator(file, text))
+    try:
+        data = _plain(root, set(), yaml.constructor.SafeConstructor())
+    except _Irregular:
+        # Something to report: walk again, this time noting where each problem is.
+        problems: list[Problem] = []
+        data = _to_python(root, (), {}, set(), problems, file)
+        if problems:
+            raise InputError(problems) from None
+    return LocatedData(data, Locator(file, text))
+
+
+class _Irregular(Exception):
+    """What ``_plain`` does not handle; ``_to_python`` says where and why."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp", "binary"))
+
+
+def _plain(node: yaml.Node, seen: set[int], constructor: yaml.constructor.SafeConstructor) -> Any:
+    """The data of a regular document (no aliases, plain unique keys, readable scalars), fast."""
+    if id(node) in seen:
+        raise _Irregular
+    seen.add(id(node))
+    kind = node.__class__
+    if kind is yaml.ScalarNode:
+        if node.tag == _STR_TAG:
+            return node.value
+        if node.tag not in _SCALAR_TAGS:
+            raise _Irregular
+        try:
+            return constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError):  # ValueError: a timestamp such as 2010-13-45
+            raise _Irregular from None
+    if kind is yaml.SequenceNode:
+        return [_plain(item, seen, constructor) for item in node.value]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__ is not yaml.ScalarNode:
+            raise _Irregular
+        key = str(key_node.value)
+        if key in result:
+            raise _Irregular
+        result[key] = _plain(value_node, seen, constructor)
+    return result
 
 
 def _to_python(node: yaml.Node, path: Path, marks: dict, seen: set[int], problems: list[Problem], file: str) -> Any:
@@ -94,7 +160,7 @@ def _to_python(node: yaml.Node, path: Path, marks: dict, seen: set[int], problem
     if isinstance(node, yaml.ScalarNode):
         try:
             return yaml.constructor.SafeConstructor().construct_object(node)
-        except yaml.YAMLError as err:
+        except (yaml.YAMLError, ValueError) as err:
             problems.append(Problem(file, line, col, dotted(path), f"cannot read this value: {getattr(err, 'problem', None) or err}"))
             return None
     if isinstance(node, yaml.SequenceNode):

@@ -180,6 +180,11 @@ CASES = [
         Expect(events(BAQERI), r"^\(yaml\): .*('\\t'|tab|cannot start any token)", "\ttitle:"),
     ),
     Case(
+        "impossible_unquoted_timestamp",
+        replace(events(MOU), 'published: "2019/.."', "published: 2019-13-45"),
+        Expect(events(MOU), r"^document\.published: cannot read this value: month must be in 1\.\.12$", "published: 2019-13-45"),
+    ),
+    Case(
         "unknown_key_in_document_block",
         insert_after(events(MOU), '  language: "en"\n', '  editor: "Staff"\n'),
         Expect(events(MOU), r"^document\.editor: unknown key$", 'editor: "Staff"'),
