@@ -29,10 +29,12 @@ from bilat.release import (
     changelog_section,
     check_new_version,
     citation_cff,
+    default_release_dir,
     event_delta,
     load_release,
     lost_id_problems,
     next_version,
+    snapshot_ids,
 )
 from bilat.seeds import Seeds, load_seeds
 from bilat.tables import tabulate, to_frame
@@ -45,10 +47,6 @@ class Checked:
     seeds: Seeds
     events: tuple[CodedEvent, ...]
     release: Release
-
-
-def default_release_dir(seeds_dir: Path) -> Path:
-    return seeds_dir.parent / "release"
 
 
 def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
@@ -71,7 +69,7 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
         raise InputError(problems + err.problems) from None
     live = {e.id for d in seeds.documents for _, e in d.events if e.id}
     retired = {t.id for _, t in seeds.retired}
-    problems += lost_id_problems(release, live, retired, f"{seeds_dir.as_posix()}/retired.yaml")
+    problems += lost_id_problems(*snapshot_ids(release), live, retired, f"{seeds_dir.as_posix()}/retired.yaml")
     if problems:
         raise InputError(problems)
     return Checked(seeds, events, release)

@@ -11,11 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from bilat.ids import id_problem
-
-
-class CiteError(Exception):
-    """The ID cannot be cited; the message says why and what to try."""
-
+from bilat.problems import CiteError
 
 _CROCKFORD_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 

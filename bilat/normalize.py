@@ -4,14 +4,17 @@ and evidence offsets. Seeds in, coded events out; every problem is collected bef
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
 from bilat.edtf import parse_edtf
 from bilat.evidence import QuoteError, contains, fold_document, locate, locate_all
-from bilat.models import FORWARD_STATUSES, Event
+from bilat.models import FORWARD_STATUSES, Event, Tombstone
 from bilat.problems import InputError, Problem
 from bilat.seeds import Seeds, SourceDocument
+from bilat.yamlio import LocatedData, Locator
 
 
 @dataclass(frozen=True)
@@ -31,26 +34,53 @@ class CodedEvent:
     evidence: tuple[LocatedQuote, ...]
 
 
+class EventFacts(NamedTuple):
+    """What the checks across documents need of one event that passed validation; a plain tuple,
+    so that ``bilat check`` can keep it in its cache as it is."""
+
+    index: int
+    id: str | None
+    follows: str | None
+    type: str
+    actor1: str
+    actor2: str
+    first_day: int | None
+    last_day: int | None
+    """The date's bounds as proleptic Gregorian ordinals; both None when the event could not be coded."""
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    doc_id: str
+    located: Locator
+    events: tuple[EventFacts, ...]
+
+
+@dataclass(frozen=True)
+class DocumentCoding:
+    coded: tuple[CodedEvent, ...]
+    facts: DocumentFacts
+    problems: tuple[Problem, ...]
+
+
 def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
     normalizers: dict[str, DateNormalizer] = {}
     problems: list[Problem] = list(seeds.problems)
-    problems += _registry_problems(seeds)
-    problems += _id_problems(seeds)
+    problems += registry_problems(seeds)
     coded: list[CodedEvent] = []
+    facts: list[DocumentFacts] = []
     for document in seeds.documents:
-        language = document.meta.language
-        if language not in normalizers:
-            normalizers[language] = DateNormalizer(language)
-        found, document_problems = _code_document(document, seeds.actor_codes, normalizers[language])
-        coded += found
-        problems += document_problems
-    problems += _follows_problems(seeds, {c.event.id: c for c in coded})
+        coding = code_document(document, seeds.actor_codes, normalizers)
+        coded += coding.coded
+        facts.append(coding.facts)
+        problems += coding.problems
+    problems += cross_document_problems(facts, seeds.retired, seeds.located_retired, bool(seeds.problems))
     if problems:
         raise InputError(problems)
     return tuple(coded)
 
 
-def _registry_problems(seeds: Seeds) -> list[Problem]:
+def registry_problems(seeds: Seeds) -> list[Problem]:
     counts = Counter(actor.code for _, actor in seeds.actors)
     return [
         seeds.located_actors.problem(("actors", i, "code"), f"{actor.code} is in the registry {counts[actor.code]} times")
@@ -59,45 +89,56 @@ def _registry_problems(seeds: Seeds) -> list[Problem]:
     ]
 
 
-def _id_problems(seeds: Seeds) -> list[Problem]:
+def cross_document_problems(
+    documents: Sequence[DocumentFacts], retired: Sequence[tuple[int, Tombstone]], located_retired: LocatedData | None, some_unread: bool
+) -> list[Problem]:
+    """IDs and ``follows`` links across the whole tree. ``some_unread``: files failed to load, so an
+    ID that is not found may be in one of them."""
+    scope = "events that passed validation" if some_unread else "seeds"
+    return _id_problems(documents, retired, located_retired, scope) + _follows_problems(documents, scope)
+
+
+def _id_problems(
+    documents: Sequence[DocumentFacts], retired: Sequence[tuple[int, Tombstone]], located_retired: LocatedData | None, scope: str
+) -> list[Problem]:
     problems = []
-    retired_counts = Counter(t.id for _, t in seeds.retired)
-    for i, tombstone in seeds.retired:
+    retired_counts = Counter(t.id for _, t in retired)
+    for i, tombstone in retired:
         if retired_counts[tombstone.id] > 1:
-            problems.append(seeds.located_retired.problem(("retired", i, "id"), f"{tombstone.id} is retired more than once"))
+            problems.append(located_retired.problem(("retired", i, "id"), f"{tombstone.id} is retired more than once"))
     places = defaultdict(list)
-    for document in seeds.documents:
-        for i, event in document.events:
+    for document in documents:
+        for event in document.events:
             if event.id is None:
-                problems.append(document.located.problem(("events", i, "id"), "no ID yet: run `bilat mint` to give it one"))
+                problems.append(document.located.problem(("events", event.index, "id"), "no ID yet: run `bilat mint` to give it one"))
             else:
-                places[event.id].append((document, i))
+                places[event.id].append((document, event.index))
     for event_id, uses in places.items():
+        if len(uses) == 1 and event_id not in retired_counts:
+            continue
         for document, i in uses:
             if len(uses) > 1:
                 problems.append(document.located.problem(("events", i, "id"), f"{event_id} is used by {len(uses)} events"))
             if event_id in retired_counts:
                 problems.append(document.located.problem(("events", i, "id"), f"{event_id} is retired and cannot be reused"))
-    for i, tombstone in seeds.retired:
+    for i, tombstone in retired:
         if tombstone.merged_into is not None and tombstone.merged_into not in places:
-            message = f"{tombstone.merged_into} is not a live event ID in the {_scope(seeds)}"
-            problems.append(seeds.located_retired.problem(("retired", i, "merged_into"), message))
+            message = f"{tombstone.merged_into} is not a live event ID in the {scope}"
+            problems.append(located_retired.problem(("retired", i, "merged_into"), message))
     return problems
 
 
-def _scope(seeds: Seeds) -> str:
-    """What was searched: with files that failed to load, a missing ID may be in one of them."""
-    return "events that passed validation" if seeds.problems else "seeds"
-
-
-def _code_document(
-    document: SourceDocument, actor_codes: frozenset[str] | None, normalizer: DateNormalizer
-) -> tuple[list[CodedEvent], list[Problem]]:
+def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, normalizers: dict[str, DateNormalizer]) -> DocumentCoding:
+    """One document's events coded, their facts and its problems; ``normalizers`` by language, filled as needed."""
+    language = document.meta.language
+    if language not in normalizers:
+        normalizers[language] = DateNormalizer(language)
+    normalizer = normalizers[language]
     published = parse_edtf(document.meta.published)
     folded = fold_document(document.text)
     where = document.located
     problems: list[Problem] = []
-    coded: list[CodedEvent] = []
+    coded: list[tuple[int, CodedEvent]] = []
     for i, event in document.events:
         here = ("events", i)
         for role in ("actor1", "actor2"):
@@ -129,13 +170,22 @@ def _code_document(
             problems.append(where.problem(here + (field,), str(err)))
             continue
         if len(quotes) == len(event.evidence):
-            coded.append(CodedEvent(event, document.doc_id, date, written, tuple(quotes)))
+            coded.append((i, CodedEvent(event, document.doc_id, date, written, tuple(quotes))))
     for i, dismissal in document.dismissed:
         try:
             locate_all(dismissal.text, folded)
         except QuoteError as err:
             problems.append(where.problem(("dismissed", i, "text"), str(err)))
-    return coded, problems
+    dates = {i: c.date for i, c in coded}
+    facts = tuple(
+        EventFacts(i, e.id, e.follows, e.type, e.actor1, e.actor2, *(_ordinals(dates[i]) if i in dates else (None, None)))
+        for i, e in document.events
+    )
+    return DocumentCoding(tuple(c for _, c in coded), DocumentFacts(document.doc_id, where, facts), tuple(problems))
+
+
+def _ordinals(date: NormalizedDate) -> tuple[int | None, int | None]:
+    return tuple(None if day is None else day.toordinal() for day in (date.start, date.end))
 
 
 def _as_written(date_text: str | None, quotes: list[LocatedQuote]) -> str | None:
@@ -152,41 +202,34 @@ def _as_written(date_text: str | None, quotes: list[LocatedQuote]) -> str | None
     return None
 
 
-def _follows_problems(seeds: Seeds, coded: dict[str | None, CodedEvent]) -> list[Problem]:
+def _follows_problems(documents: Sequence[DocumentFacts], scope: str) -> list[Problem]:
     """``follows`` must name another event of the same type and dyad, not later, with no cycle."""
-    events = [(d, i, e) for d in seeds.documents for i, e in d.events if e.id]
-    places: dict[str, tuple] = {}
-    for place in events:
-        places.setdefault(place[2].id, place)
-    follows = {event_id: event.follows for event_id, (_, _, event) in places.items()}
+    events = [(document, event) for document in documents for event in document.events if event.id]
+    places: dict[str, EventFacts] = {}
+    for _, event in events:
+        places.setdefault(event.id, event)
+    follows = {event_id: event.follows for event_id, event in places.items()}
     problems = []
-    for document, i, event in events:
-        event_id = event.id
+    for document, event in events:
         if event.follows is None:
             continue
         earlier = places.get(event.follows)
         message = None
-        if event.follows == event_id:
+        if event.follows == event.id:
             message = "an event cannot follow itself"
         elif earlier is None:
-            message = f"{event.follows} is not an event ID in the {_scope(seeds)}"
-        elif _in_cycle(event_id, follows):
+            message = f"{event.follows} is not an event ID in the {scope}"
+        elif _in_cycle(event.id, follows):
             message = "follows links form a cycle"
-        elif earlier[2].type != event.type:
-            message = f"{event.follows} is a {earlier[2].type}, not a {event.type}"
-        elif {earlier[2].actor1, earlier[2].actor2} != {event.actor1, event.actor2}:
+        elif earlier.type != event.type:
+            message = f"{event.follows} is a {earlier.type}, not a {event.type}"
+        elif {earlier.actor1, earlier.actor2} != {event.actor1, event.actor2}:
             message = f"{event.follows} is between other actors"
-        elif _starts_after(coded.get(event.follows), coded.get(event_id)):
+        elif earlier.first_day is not None and event.last_day is not None and earlier.first_day > event.last_day:
             message = f"{event.follows} starts after this event ends"
         if message:
-            problems.append(document.located.problem(("events", i, "follows"), message))
+            problems.append(document.located.problem(("events", event.index, "follows"), message))
     return problems
-
-
-def _starts_after(earlier: CodedEvent | None, later: CodedEvent | None) -> bool:
-    if earlier is None or later is None or earlier.date.start is None or later.date.end is None:
-        return False
-    return earlier.date.start > later.date.end
 
 
 def _in_cycle(start: str, follows: dict[str, str | None]) -> bool:

@@ -1,4 +1,4 @@
-"""Input problems, each located at a place in a file, reported all at once."""
+"""Input problems, each located at a place in a file, reported all at once; and the other errors a command reports."""
 
 from __future__ import annotations
 
@@ -28,3 +28,11 @@ class InputError(Exception):
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of a str offset."""
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+class OutputError(Exception):
+    """The output directory cannot or must not be written; nothing was replaced."""
+
+
+class CiteError(Exception):
+    """The ID cannot be cited; the message says why and what to try."""

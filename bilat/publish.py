@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from bilat.problems import OutputError
 from bilat.tables import to_arrow
 
 STAGING_SUFFIX = ".staging"
@@ -41,10 +42,6 @@ def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str,
         quoting=QUOTE_MINIMAL,
         encoding="utf-8",
     )
-
-
-class OutputError(Exception):
-    """The output directory cannot or must not be written; nothing was replaced."""
 
 
 MARKER = "events.parquet"

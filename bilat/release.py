@@ -13,14 +13,16 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 from pydantic import AfterValidator, Field, StringConstraints
 
 from bilat.models import Record, Text
 from bilat.problems import InputError, Problem
 from bilat.seeds import read_yaml_model
+
+if TYPE_CHECKING:  # pandas is imported where it is used: ``bilat check`` runs without it
+    import pandas as pd
 
 SemVer = Annotated[str, StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")]
 RECORD_FILE, SNAPSHOT_FILE, CHANGES_FILE = "release.yaml", "events.parquet", "changes.parquet"
@@ -90,8 +92,14 @@ UNRELEASED = ReleaseRecord(
 )
 
 
+def default_release_dir(seeds_dir: Path) -> Path:
+    return seeds_dir.parent / "release"
+
+
 def load_release(release_dir: Path) -> Release:
     """The release record and last snapshot; a tree with no release/ is an unreleased build."""
+    import pandas as pd
+
     if not (release_dir / RECORD_FILE).exists():
         return Release(UNRELEASED, None, None)
     record, _ = read_yaml_model(release_dir / RECORD_FILE, f"{release_dir.as_posix()}/{RECORD_FILE}", ReleaseRecord)
@@ -104,12 +112,31 @@ def load_release(release_dir: Path) -> Release:
     )
 
 
-def lost_id_problems(release: Release, live_ids: set[str], retired_ids: set[str], retired_file: str) -> list[Problem]:
-    """An ID of the last release may disappear only with a tombstone."""
+def released_ids(release_dir: Path) -> tuple[str | None, frozenset[str]]:
+    """The last release's version and event IDs, read without pandas (for ``bilat check``)."""
+    if not (release_dir / RECORD_FILE).exists():
+        return None, frozenset()
+    record, _ = read_yaml_model(release_dir / RECORD_FILE, f"{release_dir.as_posix()}/{RECORD_FILE}", ReleaseRecord)
+    snapshot = release_dir / SNAPSHOT_FILE
+    if record.latest is None or not snapshot.is_file():
+        return None, frozenset()
+    import pyarrow.parquet as pq
+
+    return record.latest.version, frozenset(pq.read_table(snapshot, columns=["event_id"]).column("event_id").to_pylist())
+
+
+def snapshot_ids(release: Release) -> tuple[str | None, frozenset[str]]:
+    """The version and event IDs of the release's snapshot; (None, empty) before the first release."""
     if release.snapshot is None or release.record.latest is None:
-        return []
-    version = release.record.latest.version
-    lost = sorted(set(release.snapshot["event_id"]) - live_ids - retired_ids)
+        return None, frozenset()
+    return release.record.latest.version, frozenset(release.snapshot["event_id"])
+
+
+def lost_id_problems(
+    version: str | None, released: frozenset[str], live_ids: set[str], retired_ids: set[str], retired_file: str
+) -> list[Problem]:
+    """An ID of the last release (``version``) may disappear only with a tombstone."""
+    lost = sorted(released - live_ids - retired_ids)
     return [
         Problem(retired_file, 1, 1, "retired", f"{event_id} of release {version} is gone; add a tombstone for it (reason, merged_into)")
         for event_id in lost
@@ -118,6 +145,8 @@ def lost_id_problems(release: Release, live_ids: set[str], retired_ids: set[str]
 
 def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFrame) -> pd.DataFrame:
     """One row per event ID that was added, changed (naming the changed columns) or retired."""
+    import pandas as pd
+
     old = old if old is not None else new.iloc[0:0]
     old_rows = old.set_index("event_id")
     new_rows = new.set_index("event_id")
@@ -147,6 +176,8 @@ def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFra
 
 
 def _same(a: object, b: object) -> bool:
+    import pandas as pd
+
     if pd.isna(a) and pd.isna(b):
         return True
     return bool(a == b) if not (pd.isna(a) or pd.isna(b)) else False

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -111,6 +111,18 @@ def document_folders(seeds_dir: Path) -> list[Path]:
 
 
 def load_seeds(seeds_dir: Path) -> Seeds:
+    lists = load_lists(seeds_dir)
+    documents, problems = [], list(lists.problems)
+    for folder in document_folders(seeds_dir):
+        document, found = load_document(seeds_dir, folder)
+        problems += found
+        if document is not None:
+            documents.append(document)
+    return replace(lists, documents=tuple(documents), problems=tuple(problems))
+
+
+def load_lists(seeds_dir: Path) -> Seeds:
+    """The actor registry and the tombstones, with no documents."""
     label = seeds_dir.as_posix()
     if not seeds_dir.is_dir():
         return Seeds((), None, (), (), None, None, (Problem(label, 1, 1, "(seeds)", "no such directory"),))
@@ -119,21 +131,21 @@ def load_seeds(seeds_dir: Path) -> Seeds:
     actors = _salvage(located_actors, ActorRegistry, "actors", Actor, problems)
     located_retired = _parse(seeds_dir / "retired.yaml", f"{label}/retired.yaml", problems)
     retired = _salvage(located_retired, RetiredIds, "retired", Tombstone, problems)
-    documents = []
-    for folder in document_folders(seeds_dir):
-        try:
-            document = _load_document(seeds_dir, folder, label, problems)
-        except InputError as err:
-            problems += err.problems
-            continue
-        if document is not None:
-            documents.append(document)
     actor_codes = None
     if located_actors is not None:
         entries = _get(located_actors.data, "actors")
         entries = entries if isinstance(entries, list) else []
         actor_codes = frozenset(e["code"] for e in entries if isinstance(e, dict) and isinstance(e.get("code"), str))
-    return Seeds(tuple(actors), actor_codes, tuple(retired), tuple(documents), located_actors, located_retired, tuple(problems))
+    return Seeds(tuple(actors), actor_codes, tuple(retired), (), located_actors, located_retired, tuple(problems))
+
+
+def load_document(seeds_dir: Path, folder: Path) -> tuple[SourceDocument | None, list[Problem]]:
+    """One document folder and its problems; None when its document block or text is unusable."""
+    problems: list[Problem] = []
+    try:
+        return _load_document(seeds_dir, folder, seeds_dir.as_posix(), problems), problems
+    except InputError as err:
+        return None, problems + err.problems
 
 
 def _parse(path: Path, display: str, problems: list[Problem]) -> LocatedData | None:
@@ -159,8 +171,7 @@ def _salvage(located: LocatedData | None, model: type[BaseModel], key: str, item
 
 
 def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Problem]) -> SourceDocument | None:
-    """One document folder. Its problems go to ``problems``; None when its document block or
-    text is unusable. An events.yaml with bad events still has its text and good events checked."""
+    """Its problems go to ``problems``. An events.yaml with bad events still has its text and good events checked."""
     display = f"{label}/{folder.name}"
     if not DOC_ID.fullmatch(folder.name):
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder is named by its 16-hex-digit doc_id")])

@@ -9,6 +9,7 @@ model order, every string double-quoted (so ``NO`` stays Norway and ``2010-06-01
 from __future__ import annotations
 
 import json
+import pathlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,16 +28,19 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 class Locator:
     """Where each node of one YAML text is, found only when a problem must be placed: the text is
-    composed a second time, with marks, on the first call."""
+    composed a second time, with marks, on the first call. Given a ``path`` instead of the text,
+    it reads the file then (a file that was checked before and is known to be unchanged)."""
 
-    def __init__(self, file: str, text: str):
+    def __init__(self, file: str, text: str | None = None, path: str | None = None):
         self.file = file
         self._text = text
+        self._path = path
 
     @cached_property
     def marks(self) -> dict[Path, tuple[int, int]]:
         marks: dict[Path, tuple[int, int]] = {}
-        root = yaml.compose(self._text, Loader=_Loader)
+        text = self._text if self._text is not None else pathlib.Path(self._path).read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=_Loader)
         if root is not None:
             _to_python(root, (), marks, set(), [], self.file)
         return marks

@@ -574,6 +574,14 @@ def test_hostile_input_is_refused_and_leaves_the_output_untouched(case: Case, se
         assert_reported(command, problem_lines(command, result), case.expects, seeds, output)
     assert snapshot(out) == before
     assert leftovers(out.parent) == []
+    # The first check filled its cache; answered from it, a check says what a fresh one says.
+    again = finish_all(
+        {
+            "cached": run_bilat("check", "--seeds", seeds, cwd=out.parent),
+            "fresh": run_bilat("check", "--no-cache", "--seeds", seeds, cwd=out.parent),
+        }
+    )
+    assert again["cached"].stderr == again["fresh"].stderr == results["check"].stderr
 
 
 COMBINED = ["events_yaml_not_utf8", "follows_itself", "unknown_status", "follows_cycle_of_three", "unquoted_NO_in_actor_registry"]

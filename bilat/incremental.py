@@ -1,0 +1,228 @@
+"""``bilat check`` after an edit: only the documents that changed are read and coded again.
+
+What checking one document found (its problems, and the facts the checks across documents need)
+is kept in a cache, keyed by the sha256 of its two files, the registry's actor codes, the seeds
+path as reported and the code that did the checking (bilat's sources and the versions of the
+libraries that read YAML, validate and parse dates). The checks across documents, the registry,
+the tombstones and the release run every time. The answer is the one ``bilat.build.check`` gives.
+
+As in git's index, a file whose size, times and inode are those it had when it was hashed is not
+read again, unless it was modified so close to the cache's writing that a later edit could share
+its timestamp.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib.metadata
+import marshal
+import os
+import stat
+import sys
+import time
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from bilat.dates import DateNormalizer
+from bilat.normalize import DocumentFacts, EventFacts, code_document, cross_document_problems, registry_problems
+from bilat.problems import InputError, Problem
+from bilat.release import RECORD_FILE, SNAPSHOT_FILE, lost_id_problems, released_ids
+from bilat.seeds import DOC_ID, load_document, load_lists
+from bilat.yamlio import Locator
+
+CACHE_FORMAT = 2
+RACY_NS = 2_000_000_000
+"""Files modified this close to the cache's writing are hashed again: a coarse clock could give a later edit the same time."""
+LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex")
+SEED_FILES = ("events.yaml", "document.txt")
+
+Stat = tuple[int, int, int, int]
+"""size, mtime_ns, ctime_ns, inode of a regular file."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    events: int
+    documents: int
+
+
+class _Entry(NamedTuple):
+    """What checking one document folder found. Plain tuples throughout, for ``marshal``."""
+
+    stats: tuple[Stat | None, Stat | None]
+    digest: str
+    loaded: bool
+    """Whether the document loaded (its block and text were usable)."""
+    load_problems: tuple[tuple, ...]
+    problems: tuple[tuple, ...]
+    events: tuple[tuple, ...]
+    """EventFacts, as tuples."""
+
+
+class _Release(NamedTuple):
+    digest: str
+    version: str | None
+    ids: frozenset[str]
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bilat"
+
+
+def check_incremental(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
+    """What ``check`` says, reusing what an earlier run found in unchanged documents; InputError
+    lists every problem. Writes only the cache."""
+    # Hundreds of thousands of small objects come out of the cache, none in a cycle: collecting would only re-walk them.
+    gc.disable()
+    try:
+        return _check(seeds_dir, release_dir, cache_dir)
+    finally:
+        gc.enable()
+
+
+def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
+    lists = load_lists(seeds_dir)
+    key = _context_key(seeds_dir, lists.actor_codes)
+    cache_file = cache_dir / f"check-{hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]}.marshal"
+    written_ns, cached, cached_release = _read_cache(cache_file, key)
+    normalizers: dict[str, DateNormalizer] = {}
+    entries: dict[str, _Entry] = {}
+    for name, is_symlink in _document_folders(seeds_dir):
+        folder = os.path.join(seeds_dir, name)
+        reused = None if is_symlink or not DOC_ID.fullmatch(name) else _reuse(cached.get(name), folder, written_ns)
+        entries[name] = reused or _check_document(seeds_dir, Path(folder), lists.actor_codes, normalizers)
+
+    label = seeds_dir.as_posix()
+    facts = [
+        DocumentFacts(
+            name,
+            Locator(f"{label}/{name}/events.yaml", path=os.path.join(seeds_dir, name, "events.yaml")),
+            tuple(map(EventFacts._make, entry.events)),
+        )
+        for name, entry in entries.items()
+        if entry.loaded
+    ]
+    load_problems = [*lists.problems, *(Problem(*p) for entry in entries.values() for p in entry.load_problems)]
+    problems = load_problems + registry_problems(lists) + [Problem(*p) for entry in entries.values() for p in entry.problems]
+    problems += cross_document_problems(facts, lists.retired, lists.located_retired, bool(load_problems))
+    release = _release(release_dir, cached_release, problems)
+    if entries != cached or release != cached_release:
+        _write_cache(cache_file, key, entries, release)
+    live = {event.id for document in facts for event in document.events if event.id}
+    problems += lost_id_problems(release.version, release.ids, live, {t.id for _, t in lists.retired}, f"{label}/retired.yaml")
+    if problems:
+        raise InputError(problems)
+    return Summary(sum(len(document.events) for document in facts), len(facts))
+
+
+def _locator(seeds_dir: Path, name: str) -> Locator:
+    return Locator(f"{seeds_dir.as_posix()}/{name}/events.yaml", path=os.path.join(seeds_dir, name, "events.yaml"))
+
+
+def _document_folders(seeds_dir: Path) -> list[tuple[str, bool]]:
+    """(name, is a symlink) of each folder, as ``seeds.document_folders`` lists them, from one directory read."""
+    if not seeds_dir.is_dir():
+        return []
+    with os.scandir(seeds_dir) as scan:
+        return sorted((entry.name, entry.is_symlink()) for entry in scan if entry.is_dir())
+
+
+def _check_document(seeds_dir: Path, folder: Path, actor_codes: frozenset[str] | None, normalizers: dict[str, DateNormalizer]) -> _Entry:
+    stats = _stats(str(folder))  # before reading, so that an edit made while reading shows next time
+    # Only regular files are hashed: never read what a symlink or a device would hand out.
+    digest = _folder_digest(str(folder)) if None not in stats and not folder.is_symlink() else ""
+    document, load_problems = load_document(seeds_dir, folder)
+    load_problems = tuple(map(astuple, load_problems))
+    if document is None:
+        return _Entry(stats, digest, False, load_problems, (), ())
+    coding = code_document(document, actor_codes, normalizers)
+    return _Entry(stats, digest, True, load_problems, tuple(map(astuple, coding.problems)), tuple(map(tuple, coding.facts.events)))
+
+
+def _reuse(entry: _Entry | None, folder: str, written_ns: int) -> _Entry | None:
+    """The cached entry, if the folder's files are what they were when it was made."""
+    if entry is None:
+        return None
+    stats = _stats(folder)
+    if None in stats:
+        return None
+    if stats == entry.stats and all(max(s[1], s[2]) < written_ns - RACY_NS for s in stats):
+        return entry
+    if _folder_digest(folder) != entry.digest:
+        return None
+    return entry._replace(stats=stats)
+
+
+def _stats(folder: str) -> tuple[Stat | None, Stat | None]:
+    def stat_of(path: str) -> Stat | None:
+        try:
+            found = os.lstat(path)
+        except OSError:
+            return None
+        return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino) if stat.S_ISREG(found.st_mode) else None
+
+    return stat_of(os.path.join(folder, SEED_FILES[0])), stat_of(os.path.join(folder, SEED_FILES[1]))
+
+
+def _folder_digest(folder: str) -> str:
+    return " ".join(_digest(os.path.join(folder, name)) for name in SEED_FILES)
+
+
+def _digest(path: str | Path) -> str:
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return "-"
+
+
+def _release(release_dir: Path, cached: _Release, problems: list[Problem]) -> _Release:
+    """The last release's IDs, read again only when its files changed; a broken record adds its problems."""
+    digest = " ".join(_digest(release_dir / name) for name in (RECORD_FILE, SNAPSHOT_FILE))
+    if digest == cached.digest:
+        return cached
+    try:
+        return _Release(digest, *released_ids(release_dir))
+    except InputError as err:
+        problems += err.problems
+        return NO_RELEASE
+
+
+def _context_key(seeds_dir: Path, actor_codes: frozenset[str] | None) -> str:
+    """Everything besides a document's own files that its results depend on."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    versions = [sys.version] + [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
+    codes = sorted(actor_codes) if actor_codes is not None else ["(unreadable)"]
+    for part in (*versions, seeds_dir.as_posix(), *codes):
+        digest.update(part.encode() + b"\0")
+    return f"{CACHE_FORMAT}:{digest.hexdigest()}"
+
+
+NO_RELEASE = _Release("", None, frozenset())
+
+
+def _read_cache(cache_file: Path, key: str) -> tuple[int, dict[str, _Entry], _Release]:
+    """(when it was written, its entries, the release); nothing when it is missing, damaged or made by other code."""
+    try:
+        stored_key, written_ns, entries, release = marshal.loads(cache_file.read_bytes())
+        if stored_key == key:
+            return written_ns, {name: _Entry._make(entry) for name, entry in entries.items()}, _Release._make(release)
+    except Exception:  # noqa: BLE001 - any damage to a cache only means starting afresh
+        pass
+    return 0, {}, NO_RELEASE
+
+
+def _write_cache(cache_file: Path, key: str, entries: dict[str, _Entry], release: _Release) -> None:
+    """Best effort: a cache that cannot be written only makes the next check slower."""
+    stored = (key, time.time_ns(), {name: tuple(entry) for name, entry in entries.items()}, tuple(release))
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(stored))
+        os.replace(partial, cache_file)
+    except OSError:
+        pass
