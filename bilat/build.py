@@ -62,6 +62,7 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
             problems += err.problems
             events = ()
     finally:
+        gc.freeze()  # what was loaded stays to the end: never examine it
         gc.enable()
     try:
         release = load_release(release_dir or default_release_dir(seeds_dir))

@@ -79,6 +79,7 @@ def check_incremental(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Su
     try:
         return _check(seeds_dir, release_dir, cache_dir)
     finally:
+        gc.freeze()
         gc.enable()
 
 

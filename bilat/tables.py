@@ -5,6 +5,7 @@ read options are all derived from them."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 from enum import Enum, StrEnum
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -201,8 +202,14 @@ def to_frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _joined(values: list[Enum]) -> str | None:
     if not values:
         return None
-    order = list(type(values[0]))
-    return LIST_SEPARATOR.join(v.value for v in sorted(set(values), key=order.index))
+    order = _definition_order(type(values[0]))
+    return LIST_SEPARATOR.join(order[member] for member in sorted(set(values), key=list(order).index))
+
+
+@functools.cache
+def _definition_order(enum: type[Enum]) -> dict[Enum, str]:
+    """Each member's value, in the order the members are defined."""
+    return {member: member.value for member in enum}
 
 
 def event_row(coded: CodedEvent, ccodes: dict[str, int | None]) -> dict[str, Any]:

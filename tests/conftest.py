@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +15,13 @@ DATA = ROOT / "data"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+def own_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """``bilat check`` keeps a cache under XDG_CACHE_HOME: the tests, and the commands they run, use their own."""
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    # A build leaves what it loaded out of garbage collection (gc.freeze); at the end of a long
+    # session, give it back so that extension types are collected normally at exit.
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session")
