@@ -64,20 +64,17 @@ class DocumentCoding:
 
 
 def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
+    """Every document's events coded, once the checks across documents pass; otherwise InputError
+    with every problem of the seeds, of each document and of those checks."""
     normalizers: dict[str, DateNormalizer] = {}
+    codings = [code_document(document, seeds.actor_codes, normalizers) for document in seeds.documents]
     problems: list[Problem] = list(seeds.problems)
     problems += registry_problems(seeds)
-    coded: list[CodedEvent] = []
-    facts: list[DocumentFacts] = []
-    for document in seeds.documents:
-        coding = code_document(document, seeds.actor_codes, normalizers)
-        coded += coding.coded
-        facts.append(coding.facts)
-        problems += coding.problems
-    problems += cross_document_problems(facts, seeds.retired, seeds.located_retired, bool(seeds.problems))
+    problems += [problem for coding in codings for problem in coding.problems]
+    problems += cross_document_problems([c.facts for c in codings], seeds.retired, seeds.located_retired, bool(seeds.problems))
     if problems:
         raise InputError(problems)
-    return tuple(coded)
+    return tuple(event for coding in codings for event in coding.coded)
 
 
 def registry_problems(seeds: Seeds) -> list[Problem]:
