@@ -70,44 +70,50 @@ class _Single:
         return format_date(self.year, self.month, self.day)
 
 
+Reading = tuple[int | None, int | None, int | None] | None
+"""(year, month, day) as far as a text gives them, or None when dateparser cannot read it."""
+
+
 class DateNormalizer:
-    """Reads dates in one language; holds dateparser's parsers and a memo of answers. Make one per build."""
+    """Reads dates in one language; holds dateparser's parsers and a memo of its readings, by
+    (text, probe anchor). Make one per build; ``readings`` may carry the memo of an earlier run
+    with the same dateparser."""
 
-    def __init__(self, language: str = "en"):
+    def __init__(self, language: str = "en", readings: dict[tuple[str, int], Reading] | None = None):
         self.language = language
-        self._parsers: dict[dt.datetime, DateDataParser] = {}
-        self._memo: dict[tuple, tuple[int | None, int | None, int | None] | None] = {}
+        self._parsers: dict[int, DateDataParser] = {}
+        self.readings: dict[tuple[str, int], Reading] = {} if readings is None else readings
 
-    def _read(self, text: str, base: dt.datetime) -> tuple[int | None, int | None, int | None] | None:
+    def _read(self, text: str, probe: int) -> Reading:
         """(year, month, day) that the text gives, each None when the text does not give it."""
-        key = (text, base)
-        if key not in self._memo:
-            parser = self._parsers.get(base)
+        key = (text, probe)
+        if key not in self.readings:
+            parser = self._parsers.get(probe)
             if parser is None:
-                parser = self._parsers[base] = DateDataParser(
-                    languages=[self.language], settings={"RELATIVE_BASE": base, "PARSERS": ["absolute-time"]}
+                parser = self._parsers[probe] = DateDataParser(
+                    languages=[self.language], settings={"RELATIVE_BASE": _PROBE_BASES[probe], "PARSERS": ["absolute-time"]}
                 )
             data = parser.get_date_data(text)
             if data.date_obj is None or data.period not in _PERIODS:
-                self._memo[key] = None
+                self.readings[key] = None
             else:
                 parts, obj = set(data.parts), data.date_obj
                 # A weekday ("Tuesday") fills every part from the anchor; probing two anchors exposes it.
-                self._memo[key] = (
+                self.readings[key] = (
                     obj.year if "year" in parts else None,
                     obj.month if "month" in parts and data.period != "year" else None,
                     obj.day if "day" in parts and data.period in ("day", "time") else None,
                 )
-        return self._memo[key]
+        return self.readings[key]
 
     def _given(self, text: str) -> tuple[int | None, int | None, int | None]:
         """(year, month, day) as far as the text itself gives them."""
-        given = self._read(text, _PROBE_BASES[0])
+        given = self._read(text, 0)
         if given is None:
             raise DateError(f"dateparser cannot read {text!r} as a calendar date; give date_bounds and date_reason")
         # A year the text spells out, or no year at all, cannot have come from the anchor;
         # anything else ("Tuesday") is read again against a far-away anchor to find out.
-        if given[0] is not None and str(given[0]) not in text and self._read(text, _PROBE_BASES[1]) != given:
+        if given[0] is not None and str(given[0]) not in text and self._read(text, 1) != given:
             raise DateError(f"{text!r} is relative to some other date; give date_bounds and date_reason")
         if given[0] is None and (given[1] is None or not re.search(r"[^\W\d_]", text)):
             raise DateError(f"{text!r} gives no year and no month name; give date_bounds and date_reason")

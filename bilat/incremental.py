@@ -3,7 +3,8 @@
 What checking one document found (its problems, and the facts the checks across documents need)
 is kept in a cache, keyed by the sha256 of its two files, the registry's actor codes, the seeds
 path as reported and the code that did the checking (bilat's sources and the versions of the
-libraries that read YAML, validate and parse dates). The checks across documents, the registry,
+libraries that read YAML, validate and parse dates). dateparser's readings of date texts are kept
+too, since an edit seldom brings a date text that no document had. The checks across documents, the registry,
 the tombstones and the release run every time. The answer is the one ``bilat.build.check`` gives.
 
 As in git's index, a file whose size, times and inode are those it had when it was hashed is not
@@ -32,7 +33,7 @@ from bilat.release import RECORD_FILE, SNAPSHOT_FILE, lost_id_problems, released
 from bilat.seeds import DOC_ID, load_document, load_lists
 from bilat.yamlio import Locator
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 RACY_NS = 2_000_000_000
 """Files modified this close to the cache's writing are hashed again: a coarse clock could give a later edit the same time."""
 LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex")
@@ -87,11 +88,12 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     lists = load_lists(seeds_dir)
     key = _context_key(seeds_dir, lists.actor_codes)
     cache_file = cache_dir / f"check-{hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]}.marshal"
-    written_ns, cached, cached_release = _read_cache(cache_file, key)
-    normalizers: dict[str, DateNormalizer] = {}
+    written_ns, cached, cached_release, readings = _read_cache(cache_file, key)
+    normalizers = {language: DateNormalizer(language, memo) for language, memo in readings.items()}
+    known_readings = sum(map(len, readings.values()))
     entries: dict[str, _Entry] = {}
     for name, is_symlink in _document_folders(seeds_dir):
-        folder = os.path.join(seeds_dir, name)
+        folder = f"{seeds_dir}/{name}"
         reused = None if is_symlink or not DOC_ID.fullmatch(name) else _reuse(cached.get(name), folder, written_ns)
         entries[name] = reused or _check_document(seeds_dir, Path(folder), lists.actor_codes, normalizers)
 
@@ -109,8 +111,9 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     problems = load_problems + registry_problems(lists) + [Problem(*p) for entry in entries.values() for p in entry.problems]
     problems += cross_document_problems(facts, lists.retired, lists.located_retired, bool(load_problems))
     release = _release(release_dir, cached_release, problems)
-    if entries != cached or release != cached_release:
-        _write_cache(cache_file, key, entries, release)
+    readings = {language: normalizer.readings for language, normalizer in normalizers.items()}
+    if entries != cached or release != cached_release or sum(map(len, readings.values())) != known_readings:
+        _write_cache(cache_file, (key, time.time_ns(), {name: tuple(entry) for name, entry in entries.items()}, tuple(release), readings))
     live = {event.id for document in facts for event in document.events if event.id}
     problems += lost_id_problems(release.version, release.ids, live, {t.id for _, t in lists.retired}, f"{label}/retired.yaml")
     if problems:
@@ -164,11 +167,11 @@ def _stats(folder: str) -> tuple[Stat | None, Stat | None]:
             return None
         return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino) if stat.S_ISREG(found.st_mode) else None
 
-    return stat_of(os.path.join(folder, SEED_FILES[0])), stat_of(os.path.join(folder, SEED_FILES[1]))
+    return stat_of(f"{folder}/{SEED_FILES[0]}"), stat_of(f"{folder}/{SEED_FILES[1]}")
 
 
 def _folder_digest(folder: str) -> str:
-    return " ".join(_digest(os.path.join(folder, name)) for name in SEED_FILES)
+    return " ".join(_digest(f"{folder}/{name}") for name in SEED_FILES)
 
 
 def _digest(path: str | Path) -> str:
@@ -206,20 +209,20 @@ def _context_key(seeds_dir: Path, actor_codes: frozenset[str] | None) -> str:
 NO_RELEASE = _Release("", None, frozenset())
 
 
-def _read_cache(cache_file: Path, key: str) -> tuple[int, dict[str, _Entry], _Release]:
-    """(when it was written, its entries, the release); nothing when it is missing, damaged or made by other code."""
+def _read_cache(cache_file: Path, key: str) -> tuple[int, dict[str, _Entry], _Release, dict[str, dict]]:
+    """(when it was written, its entries, the release, dateparser's readings by language);
+    nothing when it is missing, damaged or made by other code."""
     try:
-        stored_key, written_ns, entries, release = marshal.loads(cache_file.read_bytes())
+        stored_key, written_ns, entries, release, readings = marshal.loads(cache_file.read_bytes())
         if stored_key == key:
-            return written_ns, {name: _Entry._make(entry) for name, entry in entries.items()}, _Release._make(release)
+            return written_ns, {name: _Entry._make(entry) for name, entry in entries.items()}, _Release._make(release), readings
     except Exception:  # noqa: BLE001 - any damage to a cache only means starting afresh
         pass
-    return 0, {}, NO_RELEASE
+    return 0, {}, NO_RELEASE, {}
 
 
-def _write_cache(cache_file: Path, key: str, entries: dict[str, _Entry], release: _Release) -> None:
+def _write_cache(cache_file: Path, stored: tuple) -> None:
     """Best effort: a cache that cannot be written only makes the next check slower."""
-    stored = (key, time.time_ns(), {name: tuple(entry) for name, entry in entries.items()}, tuple(release))
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         partial = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")

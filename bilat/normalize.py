@@ -3,7 +3,7 @@ and evidence offsets. Seeds in, coded events out; every problem is collected bef
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -103,23 +103,18 @@ def _id_problems(
     for i, tombstone in retired:
         if retired_counts[tombstone.id] > 1:
             problems.append(located_retired.problem(("retired", i, "id"), f"{tombstone.id} is retired more than once"))
-    places = defaultdict(list)
+    uses = Counter(event.id for document in documents for event in document.events)
     for document in documents:
         for event in document.events:
             if event.id is None:
                 problems.append(document.located.problem(("events", event.index, "id"), "no ID yet: run `bilat mint` to give it one"))
-            else:
-                places[event.id].append((document, event.index))
-    for event_id, uses in places.items():
-        if len(uses) == 1 and event_id not in retired_counts:
-            continue
-        for document, i in uses:
-            if len(uses) > 1:
-                problems.append(document.located.problem(("events", i, "id"), f"{event_id} is used by {len(uses)} events"))
-            if event_id in retired_counts:
-                problems.append(document.located.problem(("events", i, "id"), f"{event_id} is retired and cannot be reused"))
+                continue
+            if uses[event.id] > 1:
+                problems.append(document.located.problem(("events", event.index, "id"), f"{event.id} is used by {uses[event.id]} events"))
+            if event.id in retired_counts:
+                problems.append(document.located.problem(("events", event.index, "id"), f"{event.id} is retired and cannot be reused"))
     for i, tombstone in retired:
-        if tombstone.merged_into is not None and tombstone.merged_into not in places:
+        if tombstone.merged_into is not None and not uses[tombstone.merged_into]:
             message = f"{tombstone.merged_into} is not a live event ID in the {scope}"
             problems.append(located_retired.problem(("retired", i, "merged_into"), message))
     return problems
@@ -201,15 +196,15 @@ def _as_written(date_text: str | None, quotes: list[LocatedQuote]) -> str | None
 
 def _follows_problems(documents: Sequence[DocumentFacts], scope: str) -> list[Problem]:
     """``follows`` must name another event of the same type and dyad, not later, with no cycle."""
-    events = [(document, event) for document in documents for event in document.events if event.id]
     places: dict[str, EventFacts] = {}
-    for _, event in events:
-        places.setdefault(event.id, event)
-    follows = {event_id: event.follows for event_id, event in places.items()}
+    for document in documents:
+        for event in document.events:
+            if event.id:
+                places.setdefault(event.id, event)
+    follows = {event_id: event.follows for event_id, event in places.items() if event.follows is not None}
+    linked = [(document, event) for document in documents for event in document.events if event.id and event.follows is not None]
     problems = []
-    for document, event in events:
-        if event.follows is None:
-            continue
+    for document, event in linked:
         earlier = places.get(event.follows)
         message = None
         if event.follows == event.id:
