@@ -8,8 +8,12 @@ and only when every publication date the document's bounds allow gives the same 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -196,6 +200,40 @@ class DateNormalizer:
         if last_given[0] is None:
             return first, _borrow_year(last_given, first, before=False)
         return first, _Single(*last_given, inferred=False)
+
+
+PARALLEL_FROM = 2000
+"""Distinct date texts; fewer are read in this process, since starting workers costs more than it saves."""
+
+
+def read_dates(texts: dict[str, set[str]]) -> dict[str, DateNormalizer]:
+    """A normalizer per language, with every one of its texts (by language) already read by
+    dateparser: shared among the machine's cores when there are many. dateparser's readings
+    depend on the text alone, so they are read once, wherever, and merged."""
+    normalizers = {language: DateNormalizer(language) for language in texts}
+    jobs = [(language, sorted(found)) for language, found in texts.items()]
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if workers < 2 or sum(len(found) for _, found in jobs) < PARALLEL_FROM:
+        return normalizers
+    runs = [(language, found[i::workers]) for language, found in jobs for i in range(workers)]
+    # fork hands the workers the modules already imported; elsewhere each one imports them afresh.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        for (language, _), readings in zip(runs, pool.map(_readings, runs), strict=True):
+            normalizers[language].readings.update(readings)
+    return normalizers
+
+
+def _readings(run: tuple[str, list[str]]) -> dict[tuple[str, int], Reading]:
+    """What dateparser reads in each text, as ``from_text`` asks it (the publication date only
+    guides year inference, which reads nothing)."""
+    language, texts = run
+    normalizer = DateNormalizer(language)
+    anywhen = Bounds(dt.date(2000, 1, 1), dt.date(2000, 1, 1), Precision.day)
+    for text in texts:
+        with contextlib.suppress(DateError):  # the coding reports it, in its place
+            normalizer.from_text(text, anywhen, forward=False)
+    return normalizer.readings
 
 
 def _borrow_year(given: tuple[int | None, int | None, int | None], other: _Single, before: bool) -> _Single:

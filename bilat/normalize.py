@@ -3,12 +3,12 @@ and evidence offsets. Seeds in, coded events out; every problem is collected bef
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
+from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict, read_dates
 from bilat.edtf import parse_edtf
 from bilat.evidence import QuoteError, contains, fold_document, locate, locate_all
 from bilat.models import FORWARD_STATUSES, Event, Tombstone
@@ -66,7 +66,10 @@ class DocumentCoding:
 def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
     """Every document's events coded, once the checks across documents pass; otherwise InputError
     with every problem of the seeds, of each document and of those checks."""
-    normalizers: dict[str, DateNormalizer] = {}
+    texts: dict[str, set[str]] = defaultdict(set)
+    for document in seeds.documents:
+        texts[document.meta.language].update(e.date_text for _, e in document.events if e.date_text is not None)
+    normalizers = read_dates(texts)
     codings = [code_document(document, seeds.actor_codes, normalizers) for document in seeds.documents]
     problems: list[Problem] = list(seeds.problems)
     problems += registry_problems(seeds)

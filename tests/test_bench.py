@@ -9,9 +9,12 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
+
+import bilat.dates
 from bench.corpus import STATUSES, generate
 from bench.run import KEYS
-from bilat.build import check
+from bilat.build import build_tables, check
 from bilat.cli import main
 from tests.conftest import ROOT
 
@@ -63,3 +66,13 @@ def test_the_corpus_passes_check_and_has_the_promised_mix(tmp_path: Path, capsys
     assert any(c.event.follows for c in events)
     registry = (ROOT / "seeds" / "actors.yaml").read_bytes()
     assert (seeds / "actors.yaml").read_bytes() == registry
+
+
+def test_dates_read_on_several_cores_give_the_same_dataset(tmp_path: Path, monkeypatch) -> None:
+    seeds = generate(tmp_path / "seeds", 400, seed=4)
+    alone = build_tables(check(seeds))
+    monkeypatch.setattr(bilat.dates, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(bilat.dates.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    shared = build_tables(check(seeds))
+    for name, frame in alone.items():
+        pd.testing.assert_frame_equal(shared[name], frame, check_exact=True)
