@@ -14,9 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from bilat.datapackage import datapackage
+from bilat.dates import DateNormalizer, DateReader
 from bilat.mint import canonical_yaml
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
-from bilat.normalize import CodedEvent, code_events
+from bilat.normalize import CodedEvent, code_document, coded_events, date_texts
 from bilat.plot import render_dyad, render_plots
 from bilat.problems import InputError, Problem
 from bilat.publish import CHECKSUMS, checksums, write_dataset, write_table
@@ -36,7 +37,7 @@ from bilat.release import (
     next_version,
     snapshot_ids,
 )
-from bilat.seeds import Seeds, load_seeds
+from bilat.seeds import Seeds, document_folders, load_seeds
 from bilat.tables import tabulate, to_frame
 
 SCHEMA_MODELS = {"events": EventsFile, "actors": ActorRegistry, "retired": RetiredIds}
@@ -56,10 +57,10 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
     build, and has no reference cycles to find."""
     gc.disable()
     try:
-        seeds = load_seeds(seeds_dir)
+        seeds, normalizers = _load_reading_dates(seeds_dir)
         problems = []
         try:
-            events = code_events(seeds)
+            events = coded_events(seeds, [code_document(d, seeds.actor_codes, normalizers) for d in seeds.documents])
         except InputError as err:
             problems += err.problems
             events = ()
@@ -76,6 +77,13 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
     if problems:
         raise InputError(problems)
     return Checked(seeds, events, release)
+
+
+def _load_reading_dates(seeds_dir: Path) -> tuple[Seeds, dict[str, DateNormalizer]]:
+    """``load_seeds``, with dateparser reading each document's dates on the other cores as it loads."""
+    with DateReader(len(document_folders(seeds_dir))) as reader:
+        seeds = load_seeds(seeds_dir, each=lambda document: reader.add(document.meta.language, date_texts(document)))
+        return seeds, reader.normalizers()
 
 
 def build_tables(checked: Checked) -> dict[str, pd.DataFrame]:

@@ -13,7 +13,8 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -202,32 +203,62 @@ class DateNormalizer:
         return first, _Single(*last_given, inferred=False)
 
 
-PARALLEL_FROM = 2000
-"""Distinct date texts; fewer are read in this process, since starting workers costs more than it saves."""
+class DateReader:
+    """dateparser's readings of the date texts handed to ``add``, made by worker processes while
+    the caller goes on (loading the rest of the tree, say); ``normalizers`` waits for them. Each
+    distinct text is read once, wherever: a reading depends on the text alone. With one core, or
+    a small tree, nothing is read ahead and the normalizers read texts as they meet them."""
 
+    PARALLEL_FROM = 200
+    """Documents; for fewer, starting workers costs more than it saves."""
+    BATCH = 500
+    """Texts handed to a worker at a time."""
 
-def read_dates(texts: dict[str, set[str]]) -> dict[str, DateNormalizer]:
-    """A normalizer per language, with every one of its texts (by language) already read by
-    dateparser: shared among the machine's cores when there are many. dateparser's readings
-    depend on the text alone, so they are read once, wherever, and merged."""
-    normalizers = {language: DateNormalizer(language) for language in texts}
-    jobs = [(language, sorted(found)) for language, found in texts.items()]
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if workers < 2 or sum(len(found) for _, found in jobs) < PARALLEL_FROM:
+    def __init__(self, documents: int):
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        # fork hands the workers the modules already imported; elsewhere each one imports them afresh.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        parallel = workers > 1 and documents >= self.PARALLEL_FROM
+        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) if parallel else None
+        self._seen: set[tuple[str, str]] = set()
+        self._batch: dict[str, list[str]] = {}
+        self._pending: list[tuple[str, Future]] = []
+
+    def __enter__(self) -> DateReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def add(self, language: str, texts: Iterable[str]) -> None:
+        if self._pool is None:
+            return
+        for text in texts:
+            if (language, text) not in self._seen:
+                self._seen.add((language, text))
+                self._batch.setdefault(language, []).append(text)
+        if sum(map(len, self._batch.values())) >= self.BATCH:
+            self._hand_out()
+
+    def normalizers(self) -> dict[str, DateNormalizer]:
+        """A normalizer per language, its memo holding every reading made so far."""
+        self._hand_out()
+        normalizers: dict[str, DateNormalizer] = {}
+        for language, readings in self._pending:
+            normalizers.setdefault(language, DateNormalizer(language)).readings.update(readings.result())
+        self._pending = []
         return normalizers
-    runs = [(language, found[i::workers]) for language, found in jobs for i in range(workers)]
-    # fork hands the workers the modules already imported; elsewhere each one imports them afresh.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        for (language, _), readings in zip(runs, pool.map(_readings, runs), strict=True):
-            normalizers[language].readings.update(readings)
-    return normalizers
+
+    def _hand_out(self) -> None:
+        for language, texts in self._batch.items():
+            self._pending.append((language, self._pool.submit(_readings, language, texts)))
+        self._batch = {}
 
 
-def _readings(run: tuple[str, list[str]]) -> dict[tuple[str, int], Reading]:
+def _readings(language: str, texts: list[str]) -> dict[tuple[str, int], Reading]:
     """What dateparser reads in each text, as ``from_text`` asks it (the publication date only
     guides year inference, which reads nothing)."""
-    language, texts = run
     normalizer = DateNormalizer(language)
     anywhen = Bounds(dt.date(2000, 1, 1), dt.date(2000, 1, 1), Precision.day)
     for text in texts:

@@ -3,12 +3,12 @@ and evidence offsets. Seeds in, coded events out; every problem is collected bef
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict, read_dates
+from bilat.dates import DateError, DateNormalizer, DateReader, NormalizedDate, from_bounds, publication_conflict
 from bilat.edtf import parse_edtf
 from bilat.evidence import QuoteError, contains, fold_document, locate, locate_all
 from bilat.models import FORWARD_STATUSES, Event, Tombstone
@@ -66,11 +66,20 @@ class DocumentCoding:
 def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
     """Every document's events coded, once the checks across documents pass; otherwise InputError
     with every problem of the seeds, of each document and of those checks."""
-    texts: dict[str, set[str]] = defaultdict(set)
-    for document in seeds.documents:
-        texts[document.meta.language].update(e.date_text for _, e in document.events if e.date_text is not None)
-    normalizers = read_dates(texts)
-    codings = [code_document(document, seeds.actor_codes, normalizers) for document in seeds.documents]
+    with DateReader(len(seeds.documents)) as reader:
+        for document in seeds.documents:
+            reader.add(document.meta.language, date_texts(document))
+        normalizers = reader.normalizers()
+    return coded_events(seeds, [code_document(document, seeds.actor_codes, normalizers) for document in seeds.documents])
+
+
+def date_texts(document: SourceDocument) -> Iterator[str]:
+    return (event.date_text for _, event in document.events if event.date_text is not None)
+
+
+def coded_events(seeds: Seeds, codings: Sequence[DocumentCoding]) -> tuple[CodedEvent, ...]:
+    """The events of the documents' codings, once the checks across documents pass; otherwise
+    InputError with every problem of the seeds, of each coding and of those checks."""
     problems: list[Problem] = list(seeds.problems)
     problems += registry_problems(seeds)
     problems += [problem for coding in codings for problem in coding.problems]

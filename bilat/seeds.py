@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -110,7 +111,8 @@ def document_folders(seeds_dir: Path) -> list[Path]:
     return sorted(entry for entry in seeds_dir.iterdir() if entry.is_dir()) if seeds_dir.is_dir() else []
 
 
-def load_seeds(seeds_dir: Path) -> Seeds:
+def load_seeds(seeds_dir: Path, each: Callable[[SourceDocument], None] | None = None) -> Seeds:
+    """The whole tree; ``each`` is handed every document as soon as it is loaded."""
     lists = load_lists(seeds_dir)
     documents, problems = [], list(lists.problems)
     for folder in document_folders(seeds_dir):
@@ -118,6 +120,8 @@ def load_seeds(seeds_dir: Path) -> Seeds:
         problems += found
         if document is not None:
             documents.append(document)
+            if each is not None:
+                each(document)
     return replace(lists, documents=tuple(documents), problems=tuple(problems))
 
 
