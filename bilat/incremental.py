@@ -26,11 +26,11 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from bilat.dates import DateNormalizer
-from bilat.normalize import DocumentFacts, EventFacts, code_document, cross_document_problems, registry_problems
+from bilat.dates import DateNormalizer, DateReader
+from bilat.normalize import DocumentFacts, EventFacts, code_document, cross_document_problems, date_texts, registry_problems
 from bilat.problems import InputError, Problem
 from bilat.release import RECORD_FILE, SNAPSHOT_FILE, lost_id_problems, released_ids
-from bilat.seeds import DOC_ID, load_document, load_lists
+from bilat.seeds import DOC_ID, SourceDocument, load_document, load_lists
 from bilat.yamlio import Locator
 
 CACHE_FORMAT = 3
@@ -91,17 +91,30 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     written_ns, cached, cached_release, readings = _read_cache(cache_file, key)
     normalizers = {language: DateNormalizer(language, memo) for language, memo in readings.items()}
     known_readings = sum(map(len, readings.values()))
-    entries: dict[str, _Entry] = {}
+    entries: dict[str, _Entry | None] = {}
     for name, is_symlink in _document_folders(seeds_dir):
-        folder = f"{seeds_dir}/{name}"
-        reused = None if is_symlink or not DOC_ID.fullmatch(name) else _reuse(cached.get(name), folder, written_ns)
-        entries[name] = reused or _check_document(seeds_dir, Path(folder), lists.actor_codes, normalizers)
+        entries[name] = None if is_symlink or not DOC_ID.fullmatch(name) else _reuse(cached.get(name), f"{seeds_dir}/{name}", written_ns)
+    # Every document that changed is loaded first, so that dateparser can read their dates on the other cores meanwhile.
+    with DateReader(sum(entry is None for entry in entries.values())) as reader:
+        loaded = {name: _load(seeds_dir, seeds_dir / name, reader) for name, entry in entries.items() if entry is None}
+        for language, normalizer in reader.normalizers().items():
+            normalizers.setdefault(language, DateNormalizer(language)).readings.update(normalizer.readings)
+    for name, (stats, digest, document, load_problems) in loaded.items():
+        coding = code_document(document, lists.actor_codes, normalizers) if document is not None else None
+        entries[name] = _Entry(
+            stats,
+            digest,
+            coding is not None,
+            load_problems,
+            tuple(map(astuple, coding.problems)) if coding else (),
+            tuple(map(tuple, coding.facts.events)) if coding else (),
+        )
 
     label = seeds_dir.as_posix()
     facts = [
         DocumentFacts(
             name,
-            Locator(f"{label}/{name}/events.yaml", path=os.path.join(seeds_dir, name, "events.yaml")),
+            Locator(f"{label}/{name}/events.yaml", path=f"{seeds_dir}/{name}/events.yaml"),
             tuple(map(EventFacts._make, entry.events)),
         )
         for name, entry in entries.items()
@@ -121,10 +134,6 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     return Summary(sum(len(document.events) for document in facts), len(facts))
 
 
-def _locator(seeds_dir: Path, name: str) -> Locator:
-    return Locator(f"{seeds_dir.as_posix()}/{name}/events.yaml", path=os.path.join(seeds_dir, name, "events.yaml"))
-
-
 def _document_folders(seeds_dir: Path) -> list[tuple[str, bool]]:
     """(name, is a symlink) of each folder, as ``seeds.document_folders`` lists them, from one directory read."""
     if not seeds_dir.is_dir():
@@ -133,16 +142,15 @@ def _document_folders(seeds_dir: Path) -> list[tuple[str, bool]]:
         return sorted((entry.name, entry.is_symlink()) for entry in scan if entry.is_dir())
 
 
-def _check_document(seeds_dir: Path, folder: Path, actor_codes: frozenset[str] | None, normalizers: dict[str, DateNormalizer]) -> _Entry:
+def _load(seeds_dir: Path, folder: Path, reader: DateReader) -> tuple[tuple[Stat | None, Stat | None], str, SourceDocument | None, tuple]:
+    """(stats, digest, the document or None, its loading problems as tuples); its dates go to ``reader``."""
     stats = _stats(str(folder))  # before reading, so that an edit made while reading shows next time
     # Only regular files are hashed: never read what a symlink or a device would hand out.
     digest = _folder_digest(str(folder)) if None not in stats and not folder.is_symlink() else ""
     document, load_problems = load_document(seeds_dir, folder)
-    load_problems = tuple(map(astuple, load_problems))
-    if document is None:
-        return _Entry(stats, digest, False, load_problems, (), ())
-    coding = code_document(document, actor_codes, normalizers)
-    return _Entry(stats, digest, True, load_problems, tuple(map(astuple, coding.problems)), tuple(map(tuple, coding.facts.events)))
+    if document is not None:
+        reader.add(document.meta.language, date_texts(document))
+    return stats, digest, document, tuple(map(astuple, load_problems))
 
 
 def _reuse(entry: _Entry | None, folder: str, written_ns: int) -> _Entry | None:
