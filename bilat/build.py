@@ -6,7 +6,6 @@ first stage and written only by the last.
 
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from bilat.datapackage import datapackage
 from bilat.dates import DateNormalizer, DateReader
 from bilat.mint import canonical_yaml
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
-from bilat.normalize import CodedEvent, code_document, coded_events, date_texts
+from bilat.normalize import CodedEvent, code_events, date_texts
 from bilat.plot import render_dyad, render_plots
 from bilat.problems import InputError, Problem
 from bilat.publish import CHECKSUMS, checksums, write_dataset, write_table
@@ -37,7 +36,7 @@ from bilat.release import (
     next_version,
     snapshot_ids,
 )
-from bilat.seeds import Seeds, document_folders, load_seeds
+from bilat.seeds import Seeds, load_seeds, loading
 from bilat.tables import tabulate, to_frame
 
 SCHEMA_MODELS = {"events": EventsFile, "actors": ActorRegistry, "retired": RetiredIds}
@@ -51,22 +50,16 @@ class Checked:
 
 
 def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
-    """Load and validate everything; InputError lists every problem. Writes nothing.
-
-    What is loaded is left out of garbage collection (``gc.freeze``): it lives to the end of a
-    build, and has no reference cycles to find."""
-    gc.disable()
-    try:
+    """Load and validate everything; InputError lists every problem. Writes nothing. What is
+    loaded is left out of garbage collection (see ``seeds.loading``)."""
+    with loading():
         seeds, normalizers = _load_reading_dates(seeds_dir)
         problems = []
         try:
-            events = coded_events(seeds, [code_document(d, seeds.actor_codes, normalizers) for d in seeds.documents])
+            events = code_events(seeds, normalizers)
         except InputError as err:
             problems += err.problems
             events = ()
-    finally:
-        gc.freeze()
-        gc.enable()
     try:
         release = load_release(release_dir or default_release_dir(seeds_dir))
     except InputError as err:
@@ -81,7 +74,7 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
 
 def _load_reading_dates(seeds_dir: Path) -> tuple[Seeds, dict[str, DateNormalizer]]:
     """``load_seeds``, with dateparser reading each document's dates on the other cores as it loads."""
-    with DateReader(len(document_folders(seeds_dir))) as reader:
+    with DateReader() as reader:
         seeds = load_seeds(seeds_dir, each=lambda document: reader.add(document.meta.language, date_texts(document)))
         return seeds, reader.normalizers()
 

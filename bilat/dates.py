@@ -207,19 +207,16 @@ class DateReader:
     """dateparser's readings of the date texts handed to ``add``, made by worker processes while
     the caller goes on (loading the rest of the tree, say); ``normalizers`` waits for them. Each
     distinct text is read once, wherever: a reading depends on the text alone. With one core, or
-    a small tree, nothing is read ahead and the normalizers read texts as they meet them."""
+    few texts, nothing is read ahead and the normalizers read texts as they meet them."""
 
-    PARALLEL_FROM = 200
-    """Documents; for fewer, starting workers costs more than it saves."""
+    PARALLEL_FROM = 1000
+    """Distinct texts; for fewer, starting workers costs more than it saves."""
     BATCH = 500
     """Texts handed to a worker at a time."""
 
-    def __init__(self, documents: int):
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        # fork hands the workers the modules already imported; elsewhere each one imports them afresh.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        parallel = workers > 1 and documents >= self.PARALLEL_FROM
-        self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) if parallel else None
+    def __init__(self) -> None:
+        self._workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
         self._seen: set[tuple[str, str]] = set()
         self._batch: dict[str, list[str]] = {}
         self._pending: list[tuple[str, Future]] = []
@@ -232,18 +229,23 @@ class DateReader:
             self._pool.shutdown(cancel_futures=True)
 
     def add(self, language: str, texts: Iterable[str]) -> None:
-        if self._pool is None:
+        if self._workers < 2:
             return
         for text in texts:
             if (language, text) not in self._seen:
                 self._seen.add((language, text))
                 self._batch.setdefault(language, []).append(text)
-        if sum(map(len, self._batch.values())) >= self.BATCH:
+        if self._pool is None and len(self._seen) >= self.PARALLEL_FROM:
+            # fork hands the workers the modules already imported; elsewhere each one imports them afresh.
+            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context(method))
+        if self._pool is not None and sum(map(len, self._batch.values())) >= self.BATCH:
             self._hand_out()
 
     def normalizers(self) -> dict[str, DateNormalizer]:
-        """A normalizer per language, its memo holding every reading made so far."""
-        self._hand_out()
+        """A normalizer per language, its memo holding every reading made ahead (none for a small tree)."""
+        if self._pool is not None:
+            self._hand_out()
         normalizers: dict[str, DateNormalizer] = {}
         for language, readings in self._pending:
             normalizers.setdefault(language, DateNormalizer(language)).readings.update(readings.result())

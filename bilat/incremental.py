@@ -14,7 +14,6 @@ its timestamp.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib.metadata
 import marshal
@@ -30,7 +29,7 @@ from bilat.dates import DateNormalizer, DateReader
 from bilat.normalize import DocumentFacts, EventFacts, code_document, cross_document_problems, date_texts, registry_problems
 from bilat.problems import InputError, Problem
 from bilat.release import RECORD_FILE, SNAPSHOT_FILE, lost_id_problems, released_ids
-from bilat.seeds import DOC_ID, SourceDocument, load_document, load_lists
+from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
 
 CACHE_FORMAT = 3
@@ -75,13 +74,8 @@ def default_cache_dir() -> Path:
 def check_incremental(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     """What ``check`` says, reusing what an earlier run found in unchanged documents; InputError
     lists every problem. Writes only the cache."""
-    # Hundreds of thousands of small objects come out of the cache, none in a cycle: collecting would only re-walk them.
-    gc.disable()
-    try:
+    with loading():
         return _check(seeds_dir, release_dir, cache_dir)
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
@@ -92,10 +86,10 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     normalizers = {language: DateNormalizer(language, memo) for language, memo in readings.items()}
     known_readings = sum(map(len, readings.values()))
     entries: dict[str, _Entry | None] = {}
-    for name, is_symlink in _document_folders(seeds_dir):
+    for name, is_symlink in folder_entries(seeds_dir):
         entries[name] = None if is_symlink or not DOC_ID.fullmatch(name) else _reuse(cached.get(name), f"{seeds_dir}/{name}", written_ns)
     # Every document that changed is loaded first, so that dateparser can read their dates on the other cores meanwhile.
-    with DateReader(sum(entry is None for entry in entries.values())) as reader:
+    with DateReader() as reader:
         loaded = {name: _load(seeds_dir, seeds_dir / name, reader) for name, entry in entries.items() if entry is None}
         for language, normalizer in reader.normalizers().items():
             normalizers.setdefault(language, DateNormalizer(language)).readings.update(normalizer.readings)
@@ -132,14 +126,6 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     if problems:
         raise InputError(problems)
     return Summary(sum(len(document.events) for document in facts), len(facts))
-
-
-def _document_folders(seeds_dir: Path) -> list[tuple[str, bool]]:
-    """(name, is a symlink) of each folder, as ``seeds.document_folders`` lists them, from one directory read."""
-    if not seeds_dir.is_dir():
-        return []
-    with os.scandir(seeds_dir) as scan:
-        return sorted((entry.name, entry.is_symlink()) for entry in scan if entry.is_dir())
 
 
 def _load(seeds_dir: Path, folder: Path, reader: DateReader) -> tuple[tuple[Stat | None, Stat | None], str, SourceDocument | None, tuple]:

@@ -63,23 +63,16 @@ class DocumentCoding:
     problems: tuple[Problem, ...]
 
 
-def code_events(seeds: Seeds) -> tuple[CodedEvent, ...]:
+def code_events(seeds: Seeds, normalizers: dict[str, DateNormalizer] | None = None) -> tuple[CodedEvent, ...]:
     """Every document's events coded, once the checks across documents pass; otherwise InputError
-    with every problem of the seeds, of each document and of those checks."""
-    with DateReader(len(seeds.documents)) as reader:
-        for document in seeds.documents:
-            reader.add(document.meta.language, date_texts(document))
-        normalizers = reader.normalizers()
-    return coded_events(seeds, [code_document(document, seeds.actor_codes, normalizers) for document in seeds.documents])
-
-
-def date_texts(document: SourceDocument) -> Iterator[str]:
-    return (event.date_text for _, event in document.events if event.date_text is not None)
-
-
-def coded_events(seeds: Seeds, codings: Sequence[DocumentCoding]) -> tuple[CodedEvent, ...]:
-    """The events of the documents' codings, once the checks across documents pass; otherwise
-    InputError with every problem of the seeds, of each coding and of those checks."""
+    with every problem of the seeds, of each document and of those checks. ``normalizers``: date
+    readers by language, perhaps holding readings made ahead (see ``DateReader``)."""
+    if normalizers is None:
+        with DateReader() as reader:
+            for document in seeds.documents:
+                reader.add(document.meta.language, date_texts(document))
+            normalizers = reader.normalizers()
+    codings = [code_document(document, seeds.actor_codes, normalizers) for document in seeds.documents]
     problems: list[Problem] = list(seeds.problems)
     problems += registry_problems(seeds)
     problems += [problem for coding in codings for problem in coding.problems]
@@ -87,6 +80,10 @@ def coded_events(seeds: Seeds, codings: Sequence[DocumentCoding]) -> tuple[Coded
     if problems:
         raise InputError(problems)
     return tuple(event for coding in codings for event in coding.coded)
+
+
+def date_texts(document: SourceDocument) -> Iterator[str]:
+    return (event.date_text for _, event in document.events if event.date_text is not None)
 
 
 def registry_problems(seeds: Seeds) -> list[Problem]:

@@ -100,9 +100,9 @@ def load_release(release_dir: Path) -> Release:
     """The release record and last snapshot; a tree with no release/ is an unreleased build."""
     import pandas as pd
 
-    if not (release_dir / RECORD_FILE).exists():
+    record = _record(release_dir)
+    if record is None:
         return Release(UNRELEASED, None, None)
-    record, _ = read_yaml_model(release_dir / RECORD_FILE, f"{release_dir.as_posix()}/{RECORD_FILE}", ReleaseRecord)
     snapshot = release_dir / SNAPSHOT_FILE
     changes = release_dir / CHANGES_FILE
     return Release(
@@ -112,13 +112,18 @@ def load_release(release_dir: Path) -> Release:
     )
 
 
+def _record(release_dir: Path) -> ReleaseRecord | None:
+    """release.yaml, validated; None where there is none (an unreleased tree)."""
+    if not (release_dir / RECORD_FILE).exists():
+        return None
+    return read_yaml_model(release_dir / RECORD_FILE, f"{release_dir.as_posix()}/{RECORD_FILE}", ReleaseRecord)[0]
+
+
 def released_ids(release_dir: Path) -> tuple[str | None, frozenset[str]]:
     """The last release's version and event IDs, read without pandas (for ``bilat check``)."""
-    if not (release_dir / RECORD_FILE).exists():
-        return None, frozenset()
-    record, _ = read_yaml_model(release_dir / RECORD_FILE, f"{release_dir.as_posix()}/{RECORD_FILE}", ReleaseRecord)
+    record = _record(release_dir)
     snapshot = release_dir / SNAPSHOT_FILE
-    if record.latest is None or not snapshot.is_file():
+    if record is None or record.latest is None or not snapshot.is_file():
         return None, frozenset()
     import pyarrow.parquet as pq
 

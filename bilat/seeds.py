@@ -10,9 +10,12 @@ Layout::
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -108,7 +111,28 @@ def seed_yaml_files(seeds_dir: Path) -> list[tuple[Path, type[BaseModel]]]:
 
 
 def document_folders(seeds_dir: Path) -> list[Path]:
-    return sorted(entry for entry in seeds_dir.iterdir() if entry.is_dir()) if seeds_dir.is_dir() else []
+    return [seeds_dir / name for name, _ in folder_entries(seeds_dir)]
+
+
+def folder_entries(seeds_dir: Path) -> list[tuple[str, bool]]:
+    """(name, is a symlink) of every folder in the seeds directory, in order, from one directory read."""
+    if not seeds_dir.is_dir():
+        return []
+    with os.scandir(seeds_dir) as scan:
+        return sorted((entry.name, entry.is_symlink()) for entry in scan if entry.is_dir())
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """No garbage collection while a tree loads, and what was loaded left out of it afterwards
+    (``gc.freeze``): millions of small objects, no reference cycles, and they live to the end of
+    the command, so collecting would only walk them again and again."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def load_seeds(seeds_dir: Path, each: Callable[[SourceDocument], None] | None = None) -> Seeds:

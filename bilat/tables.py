@@ -202,8 +202,8 @@ def to_frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _joined(values: list[Enum]) -> str | None:
     if not values:
         return None
-    order = _definition_order(type(values[0]))
-    return LIST_SEPARATOR.join(order[member] for member in sorted(set(values), key=list(order).index))
+    present = set(values)
+    return LIST_SEPARATOR.join(value for member, value in _definition_order(type(values[0])).items() if member in present)
 
 
 @functools.cache
