@@ -44,8 +44,8 @@ import yaml
 
 from bilat.edtf import calendar_bounds, parse_edtf
 from bilat.ids import mint_id
-from bilat.mint import canonical_yaml
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
+from bilat.yamlio import canonical_yaml
 
 REAL_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 EVENTS_PER_DOCUMENT = 10

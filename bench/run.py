@@ -186,8 +186,8 @@ def _edit_summary(events_yaml: Path, n: int) -> None:
     """Change the first event's summary, keeping the file valid and canonical."""
     import yaml
 
-    from bilat.mint import canonical_yaml
     from bilat.models import EventsFile
+    from bilat.yamlio import canonical_yaml
 
     coded = EventsFile.model_validate(yaml.load(events_yaml.read_bytes(), Loader=yaml.CSafeLoader))
     first = coded.events[0]

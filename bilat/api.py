@@ -12,8 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-from bilat.publish import MARKER
-from bilat.tables import csv_read_options
+from bilat.metadata import DATASET_MARKER, csv_read_options
 
 Format = Literal["parquet", "csv"]
 
@@ -22,9 +21,9 @@ def find_data_dir(data_dir: str | Path | None = None) -> Path:
     """``data_dir`` if given; else $BILAT_DATA; else ./data; else the data/ beside this package."""
     candidates = [data_dir] if data_dir is not None else [os.environ.get("BILAT_DATA"), "data", Path(__file__).parent.parent / "data"]
     for candidate in candidates:
-        if candidate is not None and (Path(candidate) / MARKER).is_file():
+        if candidate is not None and (Path(candidate) / DATASET_MARKER).is_file():
             return Path(candidate)
-    raise FileNotFoundError(f"no bilat data directory (one holding {MARKER}) at {', '.join(str(c) for c in candidates if c)}")
+    raise FileNotFoundError(f"no bilat data directory (one holding {DATASET_MARKER}) at {', '.join(str(c) for c in candidates if c)}")
 
 
 def load_table(table: str, format: Format = "parquet", data_dir: str | Path | None = None) -> pd.DataFrame:

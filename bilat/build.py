@@ -7,46 +7,39 @@ first stage and written only by the last.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from bilat.datapackage import datapackage
 from bilat.dates import DateNormalizer, DateReader
-from bilat.mint import canonical_yaml
+from bilat.metadata import CHECKSUMS_FILE, DATAPACKAGE_FILE, PLOTS_DIR
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
-from bilat.normalize import CodedEvent, code_events, date_texts
+from bilat.normalize import Checked, code_events, date_texts, tree_problems
 from bilat.plot import render_dyad, render_plots
 from bilat.problems import InputError, Problem
-from bilat.publish import CHECKSUMS, checksums, write_dataset, write_table
+from bilat.publish import checksums, write_dataset, write_table
 from bilat.release import (
     CHANGELOG_HEAD,
+    NOT_RELEASED,
     RECORD_FILE,
     UNRELEASED,
     Release,
     ReleaseEntry,
+    ReleaseRecord,
     changelog_section,
     check_new_version,
     citation_cff,
     default_release_dir,
     event_delta,
     load_release,
-    lost_id_problems,
     next_version,
-    snapshot_ids,
 )
 from bilat.seeds import Seeds, load_seeds, loading
 from bilat.tables import tabulate, to_frame
+from bilat.yamlio import canonical_yaml
 
 SCHEMA_MODELS = {"events": EventsFile, "actors": ActorRegistry, "retired": RetiredIds}
-
-
-@dataclass(frozen=True)
-class Checked:
-    seeds: Seeds
-    events: tuple[CodedEvent, ...]
-    release: Release
 
 
 def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
@@ -54,22 +47,23 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
     loaded is left out of garbage collection (see ``seeds.loading``)."""
     with loading():
         seeds, normalizers = _load_reading_dates(seeds_dir)
-        problems = []
-        try:
-            events = code_events(seeds, normalizers)
-        except InputError as err:
-            problems += err.problems
-            events = ()
+        codings = code_events(seeds, normalizers)
     try:
-        release = load_release(release_dir or default_release_dir(seeds_dir))
+        release, release_problems = load_release(release_dir or default_release_dir(seeds_dir)), []
     except InputError as err:
-        raise InputError(problems + err.problems) from None
-    live = {e.id for d in seeds.documents for _, e in d.events if e.id}
-    retired = {t.id for _, t in seeds.retired}
-    problems += lost_id_problems(*snapshot_ids(release), live, retired, f"{seeds_dir.as_posix()}/retired.yaml")
+        release, release_problems = Release(UNRELEASED, None, None, NOT_RELEASED), err.problems
+    problems = tree_problems(
+        seeds,
+        seeds.problems,
+        [coding.facts for coding in codings],
+        [problem for coding in codings for problem in coding.problems],
+        release.released,
+        release_problems,
+        seeds_dir.as_posix(),
+    )
     if problems:
         raise InputError(problems)
-    return Checked(seeds, events, release)
+    return Checked(seeds, codings, release)
 
 
 def _load_reading_dates(seeds_dir: Path) -> tuple[Seeds, dict[str, DateNormalizer]]:
@@ -80,16 +74,19 @@ def _load_reading_dates(seeds_dir: Path) -> tuple[Seeds, dict[str, DateNormalize
 
 
 def build_tables(checked: Checked) -> dict[str, pd.DataFrame]:
+    """The published tables of a checked tree, with the last release's delta as ``changes``."""
     return tabulate(checked.seeds, checked.events, checked.release.changes)
-
-
-PLOTS_DIR = "plots"
 
 
 def build(seeds_dir: Path, out: Path, release_dir: Path | None = None, plots: bool = True) -> dict[str, pd.DataFrame]:
     checked = check(seeds_dir, release_dir)
     tables = build_tables(checked)
-    record = checked.release.record
+    publish(tables, checked.release.record, seeds_dir, out, plots)
+    return tables
+
+
+def publish(tables: dict[str, pd.DataFrame], record: ReleaseRecord, seeds_dir: Path, out: Path, plots: bool = True) -> None:
+    """Save: the tables, ``datapackage.json`` and the charts, stamped with the record's latest release."""
     version = record.latest.version if record.latest else "unreleased"
     package = datapackage(record, sorted(tables["events"]["dyad"].unique()))
     write_dataset(
@@ -97,10 +94,9 @@ def build(seeds_dir: Path, out: Path, release_dir: Path | None = None, plots: bo
         out,
         keep=(seeds_dir,),
         metadata={"bilat.version": version},
-        extra_files={"datapackage.json": json.dumps(package, indent=2, ensure_ascii=False) + "\n"},
+        extra_files={DATAPACKAGE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"},
         also=(lambda staging: render_plots(tables["events"], staging / PLOTS_DIR)) if plots else None,
     )
-    return tables
 
 
 def cut_release(
@@ -112,7 +108,7 @@ def cut_release(
     checked = check(seeds_dir, release_dir)
     if checked.release.record is UNRELEASED:
         raise InputError([Problem(f"{release_dir.as_posix()}/{RECORD_FILE}", 1, 1, "(file)", "no release record; create it first")])
-    tables = build_tables(checked)
+    tables = tabulate(checked.seeds, checked.events)
     record, snapshot = checked.release.record, checked.release.snapshot
     delta = event_delta(snapshot, tables["events"], tables["retired"])
     if record.latest is not None and delta.empty:
@@ -130,14 +126,15 @@ def cut_release(
         retired=int(counts.get("retired", 0)),
     )
     record = record.model_copy(update={"releases": [*record.releases, entry]})
+    tables["changes"] = to_frame("changes", delta.assign(version=version).to_dict("records"))
     write_table(tables["events"], "events", release_dir / "events", {"bilat.version": version}, csv=False)
-    write_table(to_frame("changes", delta.assign(version=version).to_dict("records")), "changes", release_dir / "changes", csv=False)
+    write_table(tables["changes"], "changes", release_dir / "changes", csv=False)
     (release_dir / RECORD_FILE).write_text(canonical_yaml(record), encoding="utf-8")
     changelog = seeds_dir.parent / "CHANGELOG.md"
     previous = changelog.read_text(encoding="utf-8").removeprefix(CHANGELOG_HEAD) if changelog.exists() else ""
     changelog.write_text(CHANGELOG_HEAD + changelog_section(entry, delta, tables["events"]) + previous, encoding="utf-8")
     (seeds_dir.parent / "CITATION.cff").write_text(citation_cff(record), encoding="utf-8")
-    build(seeds_dir, out, release_dir)
+    publish(tables, record, seeds_dir, out)
     return entry, delta
 
 
@@ -153,7 +150,7 @@ def plot(data_dir: Path, out: Path | None = None, dyad: str | None = None) -> li
     else:
         written = render_plots(events, target)
     if target.resolve().parent == data_dir.resolve():
-        (data_dir / CHECKSUMS).write_text(checksums(data_dir), encoding="utf-8")
+        (data_dir / CHECKSUMS_FILE).write_text(checksums(data_dir), encoding="utf-8")
     return written
 
 

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 
 from dateparser.search import search_dates
 
-from bilat.build import Checked
-from bilat.evidence import fold_document, locate_all
-from bilat.normalize import CodedEvent
+from bilat.normalize import Checked, DocumentCoding
 from bilat.problems import Problem, line_col
 from bilat.seeds import SourceDocument
 
@@ -67,11 +65,10 @@ def find_date_mentions(text: str, language: str = "en") -> list[DateMention]:
     return [m for m in mentions if m.text.rstrip(".") != "May"]
 
 
-def uncovered_mentions(document: SourceDocument, events: list[CodedEvent]) -> list[DateMention]:
+def uncovered_mentions(coding: DocumentCoding, document: SourceDocument) -> list[DateMention]:
     """Date mentions of one checked document outside every quote and every dismissed passage."""
-    folded = fold_document(document.text)
-    covered = [(q.char_start, q.char_end) for event in events for q in event.evidence]
-    covered += [(m.char_start, m.char_end) for _, d in document.dismissed for m in locate_all(d.text, folded)]
+    covered = [(q.char_start, q.char_end) for event in coding.coded for q in event.evidence]
+    covered += [(m.char_start, m.char_end) for m in coding.dismissed]
     return [
         mention
         for mention in find_date_mentions(document.text, document.meta.language)
@@ -81,13 +78,10 @@ def uncovered_mentions(document: SourceDocument, events: list[CodedEvent]) -> li
 
 def coverage_problems(checked: Checked) -> list[Problem]:
     """One problem per uncovered date mention, located in the document text."""
-    by_document: dict[str, list[CodedEvent]] = {}
-    for event in checked.events:
-        by_document.setdefault(event.doc_id, []).append(event)
     problems = []
-    for document in checked.seeds.documents:
+    for document, coding in zip(checked.seeds.documents, checked.codings, strict=True):
         display = f"{document.located.file.removesuffix('events.yaml')}document.txt"
-        for mention in uncovered_mentions(document, by_document.get(document.doc_id, [])):
+        for mention in uncovered_mentions(coding, document):
             line, col = line_col(document.text, mention.start)
             message = f"{mention.text!r} is in no event's quotes and not dismissed in events.yaml"
             problems.append(Problem(display, line, col, "date", message))

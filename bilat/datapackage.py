@@ -1,55 +1,35 @@
 """``data/datapackage.json``: a Frictionless Data Package (v2) describing every published file,
-generated from the row models in ``bilat.tables`` and the release record."""
+generated from the table entries in ``bilat.metadata`` and the release record."""
 
 from __future__ import annotations
 
-import datetime as dt
-from enum import Enum
 from typing import Any
 
+from bilat.metadata import TABLES, TIMELINE_TABLE, TIMELINES_DIR, Table
 from bilat.release import ReleaseRecord
-from bilat.tables import DESCRIPTIONS, PRIMARY_KEYS, TABLES, unwrap
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-FOREIGN_KEYS = {
-    "events": [
-        ("actor1", "actors", "code"),
-        ("actor2", "actors", "code"),
-        ("doc_id", "documents", "doc_id"),
-        ("follows", "events", "event_id"),
-    ],
-    "evidence": [("event_id", "events", "event_id"), ("doc_id", "documents", "doc_id")],
-}
 LICENSES = {"CC-BY-4.0": "Creative Commons Attribution 4.0", "MIT": "MIT License"}
 
 
-def table_schema(table: str, for_parquet: bool) -> dict[str, Any]:
+def table_schema(table: Table, for_parquet: bool) -> dict[str, Any]:
     fields = []
-    for name, info in TABLES[table].model_fields.items():
-        plain, nullable = unwrap(info.annotation)
-        field: dict[str, Any] = {"name": name, "description": info.description or ""}
-        if isinstance(plain, type) and issubclass(plain, Enum):
-            field |= {"type": "string", "constraints": {"enum": [m.value for m in plain]}}
-        elif plain is dt.date:
-            field["type"] = "datetime" if for_parquet else "date"
-        else:
-            field["type"] = {str: "string", int: "integer", float: "number"}[plain]
-        if not nullable:
+    for column in table.columns:
+        field: dict[str, Any] = {"name": column.name, "description": column.description} | column.type.frictionless(for_parquet)
+        if not column.nullable:
             field.setdefault("constraints", {})["required"] = True
         fields.append(field)
-    schema: dict[str, Any] = {"fields": fields, "missingValues": [""], "primaryKey": PRIMARY_KEYS[table]}
-    return schema
+    return {"fields": fields, "missingValues": [""], "primaryKey": list(table.primary_key)}
 
 
-def _resource(name: str, path: str, table: str, for_parquet: bool, with_keys: bool) -> dict[str, Any]:
+def _resource(name: str, path: str, table: Table, for_parquet: bool, with_keys: bool) -> dict[str, Any]:
     schema = table_schema(table, for_parquet)
-    if with_keys and table in FOREIGN_KEYS:
+    if with_keys and table.foreign_keys:
         suffix = "-parquet" if for_parquet else ""
         schema["foreignKeys"] = [
-            {"fields": [column], "reference": {"resource": f"{target}{suffix}", "fields": [key]}}
-            for column, target, key in FOREIGN_KEYS[table]
+            {"fields": [key.column], "reference": {"resource": f"{key.table}{suffix}", "fields": [key.key]}} for key in table.foreign_keys
         ]
-    resource: dict[str, Any] = {"name": name, "type": "table", "path": path, "description": DESCRIPTIONS[table]}
+    resource: dict[str, Any] = {"name": name, "type": "table", "path": path, "description": table.description}
     if for_parquet:
         resource |= {"format": "parquet", "mediatype": "application/vnd.apache.parquet"}
     else:
@@ -62,11 +42,12 @@ def datapackage(record: ReleaseRecord, dyads: list[str]) -> dict[str, Any]:
     resources = []
     for for_parquet in (False, True):
         extension, suffix = ("parquet", "-parquet") if for_parquet else ("csv", "")
-        for table in TABLES:
-            resources.append(_resource(f"{table}{suffix}", f"{table}.{extension}", table, for_parquet, with_keys=True))
+        for name, table in TABLES.items():
+            resources.append(_resource(f"{name}{suffix}", f"{name}.{extension}", table, for_parquet, with_keys=True))
         for dyad in dyads:
             name = f"timeline-{dyad.lower()}{suffix}"
-            resources.append(_resource(name, f"timelines/{dyad}.{extension}", "events", for_parquet, with_keys=False))
+            path = f"{TIMELINES_DIR}/{dyad}.{extension}"
+            resources.append(_resource(name, path, TABLES[TIMELINE_TABLE], for_parquet, with_keys=False))
     package: dict[str, Any] = {
         "$schema": PROFILE,
         "name": info.name,

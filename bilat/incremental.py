@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bilat.dates import DateNormalizer, DateReader
-from bilat.normalize import DocumentFacts, EventFacts, code_document, cross_document_problems, date_texts, registry_problems
+from bilat.normalize import DocumentFacts, EventFacts, code_document, date_texts, tree_problems, with_languages
 from bilat.problems import InputError, Problem
-from bilat.release import RECORD_FILE, SNAPSHOT_FILE, lost_id_problems, released_ids
+from bilat.release import RECORD_FILE, SNAPSHOT_FILE, ReleasedIds, released_ids
 from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
 
@@ -83,7 +83,6 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     key = _context_key(seeds_dir, lists.actor_codes)
     cache_file = cache_dir / f"check-{hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]}.marshal"
     written_ns, cached, cached_release, readings = _read_cache(cache_file, key)
-    normalizers = {language: DateNormalizer(language, memo) for language, memo in readings.items()}
     known_readings = sum(map(len, readings.values()))
     entries: dict[str, _Entry | None] = {}
     for name, is_symlink in folder_entries(seeds_dir):
@@ -91,10 +90,13 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     # Every document that changed is loaded first, so that dateparser can read their dates on the other cores meanwhile.
     with DateReader() as reader:
         loaded = {name: _load(seeds_dir, seeds_dir / name, reader) for name, entry in entries.items() if entry is None}
-        for language, normalizer in reader.normalizers().items():
-            normalizers.setdefault(language, DateNormalizer(language)).readings.update(normalizer.readings)
+        read_ahead = reader.normalizers()
+    languages = {document.meta.language for _, _, document, _ in loaded.values() if document is not None}
+    normalizers = with_languages({language: DateNormalizer(language, memo) for language, memo in readings.items()}, languages)
+    for language, normalizer in read_ahead.items():
+        normalizers[language].readings.update(normalizer.readings)
     for name, (stats, digest, document, load_problems) in loaded.items():
-        coding = code_document(document, lists.actor_codes, normalizers) if document is not None else None
+        coding = code_document(document, lists.actor_codes, normalizers[document.meta.language]) if document is not None else None
         entries[name] = _Entry(
             stats,
             digest,
@@ -114,15 +116,20 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
         for name, entry in entries.items()
         if entry.loaded
     ]
-    load_problems = [*lists.problems, *(Problem(*p) for entry in entries.values() for p in entry.load_problems)]
-    problems = load_problems + registry_problems(lists) + [Problem(*p) for entry in entries.values() for p in entry.problems]
-    problems += cross_document_problems(facts, lists.retired, lists.located_retired, bool(load_problems))
-    release = _release(release_dir, cached_release, problems)
+    release_problems: list[Problem] = []
+    release = _release(release_dir, cached_release, release_problems)
     readings = {language: normalizer.readings for language, normalizer in normalizers.items()}
     if entries != cached or release != cached_release or sum(map(len, readings.values())) != known_readings:
         _write_cache(cache_file, (key, time.time_ns(), {name: tuple(entry) for name, entry in entries.items()}, tuple(release), readings))
-    live = {event.id for document in facts for event in document.events if event.id}
-    problems += lost_id_problems(release.version, release.ids, live, {t.id for _, t in lists.retired}, f"{label}/retired.yaml")
+    problems = tree_problems(
+        lists,
+        [*lists.problems, *(Problem(*p) for entry in entries.values() for p in entry.load_problems)],
+        facts,
+        [Problem(*p) for entry in entries.values() for p in entry.problems],
+        ReleasedIds(release.version, release.ids),
+        release_problems,
+        label,
+    )
     if problems:
         raise InputError(problems)
     return Summary(sum(len(document.events) for document in facts), len(facts))
@@ -182,7 +189,8 @@ def _release(release_dir: Path, cached: _Release, problems: list[Problem]) -> _R
     if digest == cached.digest:
         return cached
     try:
-        return _Release(digest, *released_ids(release_dir))
+        released = released_ids(release_dir)
+        return _Release(digest, released.version, released.ids)
     except InputError as err:
         problems += err.problems
         return NO_RELEASE

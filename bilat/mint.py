@@ -11,11 +11,7 @@ from bilat.ids import mint_id
 from bilat.models import EventsFile, RetiredIds
 from bilat.problems import InputError, Problem
 from bilat.seeds import read_yaml_model, seed_yaml_files
-from bilat.yamlio import dump_canonical
-
-
-def canonical_yaml(model: BaseModel) -> str:
-    return dump_canonical(model.model_dump(mode="json", exclude_defaults=True))
+from bilat.yamlio import canonical_yaml
 
 
 def _read_all(seeds_dir: Path) -> dict[Path, BaseModel]:

@@ -146,29 +146,49 @@ class Quote(Record):
     )
 
 
-class VisitStatus(StrEnum):
-    planned = "planned"
-    occurred = "occurred"
-    cancelled = "cancelled"
+class Phase(StrEnum):
+    """What a status says of its step: taken, only intended, or undone. The charts draw each differently."""
+
+    realized = "realized"
+    intended = "intended"
+    reversed = "reversed"
 
 
-class AgreementStatus(StrEnum):
-    proposed = "proposed"
-    signed = "signed"
-    in_force = "in_force"
-    terminated = "terminated"
+class Status(StrEnum):
+    """A lifecycle step of one event type; each member is written ``name = "value", Phase.…``."""
+
+    phase: Phase
+
+    def __new__(cls, value: str, phase: Phase) -> Status:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.phase = phase
+        return member
 
 
-class SanctionStatus(StrEnum):
-    threatened = "threatened"
-    imposed = "imposed"
-    lifted = "lifted"
+class VisitStatus(Status):
+    planned = "planned", Phase.intended
+    occurred = "occurred", Phase.realized
+    cancelled = "cancelled", Phase.reversed
 
 
-class SaleStatus(StrEnum):
-    agreed = "agreed"
-    delivered = "delivered"
-    cancelled = "cancelled"
+class AgreementStatus(Status):
+    proposed = "proposed", Phase.intended
+    signed = "signed", Phase.realized
+    in_force = "in_force", Phase.realized
+    terminated = "terminated", Phase.reversed
+
+
+class SanctionStatus(Status):
+    threatened = "threatened", Phase.intended
+    imposed = "imposed", Phase.realized
+    lifted = "lifted", Phase.reversed
+
+
+class SaleStatus(Status):
+    agreed = "agreed", Phase.realized
+    delivered = "delivered", Phase.realized
+    cancelled = "cancelled", Phase.reversed
 
 
 FORWARD_STATUSES = frozenset({"planned"})
@@ -302,6 +322,18 @@ class Sale(EventBase):
 
 Event = Annotated[Visit | Agreement | Sanction | Sale, Field(discriminator="type")]
 EVENT_TYPES = {model.model_fields["type"].annotation.__args__[0]: model for model in (Visit, Agreement, Sanction, Sale)}
+
+
+
+def statuses(event_type: str) -> type[Status]:
+    """The status enum of one event type."""
+    return EVENT_TYPES[event_type].model_fields["status"].annotation
+
+
+def status_values() -> list[str]:
+    """Every status of every event type, once each, in the order they are defined."""
+    return list(dict.fromkeys(status.value for event_type in EVENT_TYPES for status in statuses(event_type)))
+
 
 ROLES: dict[str, tuple[str, str]] = {
     "visit": ("visitor", "host"),

@@ -4,15 +4,15 @@ and evidence offsets. Seeds in, coded events out; every problem is collected bef
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from bilat.dates import DateError, DateNormalizer, DateReader, NormalizedDate, from_bounds, publication_conflict
-from bilat.edtf import parse_edtf
-from bilat.evidence import QuoteError, contains, fold_document, locate, locate_all
+from bilat.evidence import Match, QuoteError, contains, fold_document, locate, locate_all
 from bilat.models import FORWARD_STATUSES, Event, Tombstone
-from bilat.problems import InputError, Problem
+from bilat.problems import Problem
+from bilat.release import Release, ReleasedIds, lost_id_problems
 from bilat.seeds import Seeds, SourceDocument
 from bilat.yamlio import LocatedData, Locator
 
@@ -59,27 +59,59 @@ class DocumentFacts:
 @dataclass(frozen=True)
 class DocumentCoding:
     coded: tuple[CodedEvent, ...]
+    dismissed: tuple[Match, ...]
+    """Every passage of the document that a dismissal covers."""
     facts: DocumentFacts
     problems: tuple[Problem, ...]
 
 
-def code_events(seeds: Seeds, normalizers: dict[str, DateNormalizer] | None = None) -> tuple[CodedEvent, ...]:
-    """Every document's events coded, once the checks across documents pass; otherwise InputError
-    with every problem of the seeds, of each document and of those checks. ``normalizers``: date
-    readers by language, perhaps holding readings made ahead (see ``DateReader``)."""
+@dataclass(frozen=True)
+class Checked:
+    """A seeds tree that passed every check: its records, each document's coding, and the release."""
+
+    seeds: Seeds
+    codings: tuple[DocumentCoding, ...]
+    release: Release
+
+    @property
+    def events(self) -> tuple[CodedEvent, ...]:
+        return tuple(event for coding in self.codings for event in coding.coded)
+
+
+def code_events(seeds: Seeds, normalizers: dict[str, DateNormalizer] | None = None) -> tuple[DocumentCoding, ...]:
+    """Every document coded, with the problems of each; ``normalizers``: date readers by language,
+    perhaps holding readings made ahead (see ``DateReader``)."""
     if normalizers is None:
         with DateReader() as reader:
             for document in seeds.documents:
                 reader.add(document.meta.language, date_texts(document))
             normalizers = reader.normalizers()
-    codings = [code_document(document, seeds.actor_codes, normalizers) for document in seeds.documents]
-    problems: list[Problem] = list(seeds.problems)
-    problems += registry_problems(seeds)
-    problems += [problem for coding in codings for problem in coding.problems]
-    problems += cross_document_problems([c.facts for c in codings], seeds.retired, seeds.located_retired, bool(seeds.problems))
-    if problems:
-        raise InputError(problems)
-    return tuple(event for coding in codings for event in coding.coded)
+    normalizers = with_languages(normalizers, {document.meta.language for document in seeds.documents})
+    return tuple(code_document(document, seeds.actor_codes, normalizers[document.meta.language]) for document in seeds.documents)
+
+
+def with_languages(normalizers: dict[str, DateNormalizer], languages: Iterable[str]) -> dict[str, DateNormalizer]:
+    """``normalizers`` and a fresh one for each other language."""
+    return {**{language: DateNormalizer(language) for language in languages}, **normalizers}
+
+
+def tree_problems(
+    lists: Seeds,
+    load_problems: Sequence[Problem],
+    documents: Sequence[DocumentFacts],
+    coding_problems: Sequence[Problem],
+    released: ReleasedIds,
+    release_problems: Sequence[Problem],
+    seeds_label: str,
+) -> list[Problem]:
+    """Every problem of a seeds tree, from what loading and coding each document found: the one
+    sequence of checks behind both a build and ``bilat check``. ``load_problems`` holds those of
+    the registry and the tombstones too."""
+    problems = [*load_problems, *registry_problems(lists), *coding_problems, *release_problems]
+    problems += cross_document_problems(documents, lists.retired, lists.located_retired, some_unread=bool(load_problems))
+    live = {event.id for document in documents for event in document.events if event.id}
+    problems += lost_id_problems(released, live, {t.id for _, t in lists.retired}, f"{seeds_label}/retired.yaml")
+    return problems
 
 
 def date_texts(document: SourceDocument) -> Iterator[str]:
@@ -129,13 +161,9 @@ def _id_problems(
     return problems
 
 
-def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, normalizers: dict[str, DateNormalizer]) -> DocumentCoding:
-    """One document's events coded, their facts and its problems; ``normalizers`` by language, filled as needed."""
-    language = document.meta.language
-    if language not in normalizers:
-        normalizers[language] = DateNormalizer(language)
-    normalizer = normalizers[language]
-    published = parse_edtf(document.meta.published)
+def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, normalizer: DateNormalizer) -> DocumentCoding:
+    """One document's events coded, their facts and its problems; ``normalizer`` reads the document's language."""
+    published = document.published
     folded = fold_document(document.text)
     where = document.located
     problems: list[Problem] = []
@@ -172,9 +200,10 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
             continue
         if len(quotes) == len(event.evidence):
             coded.append((i, CodedEvent(event, document.doc_id, date, written, tuple(quotes))))
+    dismissed: list[Match] = []
     for i, dismissal in document.dismissed:
         try:
-            locate_all(dismissal.text, folded)
+            dismissed += locate_all(dismissal.text, folded)
         except QuoteError as err:
             problems.append(where.problem(("dismissed", i, "text"), str(err)))
     dates = {i: c.date for i, c in coded}
@@ -182,7 +211,7 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
         EventFacts(i, e.id, e.follows, e.type, e.actor1, e.actor2, *(_ordinals(dates[i]) if i in dates else (None, None)))
         for i, e in document.events
     )
-    return DocumentCoding(tuple(c for _, c in coded), DocumentFacts(document.doc_id, where, facts), tuple(problems))
+    return DocumentCoding(tuple(c for _, c in coded), tuple(dismissed), DocumentFacts(document.doc_id, where, facts), tuple(problems))
 
 
 def _ordinals(date: NormalizedDate) -> tuple[int | None, int | None]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from bilat.metadata import CHECKSUMS_FILE, DATASET_MARKER, TIMELINE_TABLE, TIMELINES_DIR
 from bilat.problems import OutputError
 from bilat.tables import to_arrow
 
@@ -20,7 +21,6 @@ STAGING_SUFFIX = ".staging"
 RETIRING_SUFFIX = ".retiring"
 
 
-CHECKSUMS = "SHA256SUMS"
 
 
 def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str, str] | None = None, csv: bool = True) -> None:
@@ -44,8 +44,6 @@ def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str,
     )
 
 
-MARKER = "events.parquet"
-"""A directory holding this file is taken to be a bilat dataset, which a build may replace."""
 
 
 def write_dataset(
@@ -69,16 +67,16 @@ def write_dataset(
         staging.mkdir(parents=True)
         for name, frame in tables.items():
             write_table(frame, name, staging / name, metadata)
-        timelines = staging / "timelines"
+        timelines = staging / TIMELINES_DIR
         timelines.mkdir()
-        events = tables["events"]
+        events = tables[TIMELINE_TABLE]
         for dyad in sorted(events["dyad"].unique()):
-            write_table(events[events["dyad"] == dyad].reset_index(drop=True), "events", timelines / dyad, metadata)
+            write_table(events[events["dyad"] == dyad].reset_index(drop=True), TIMELINE_TABLE, timelines / dyad, metadata)
         for name, text in (extra_files or {}).items():
             (staging / name).write_text(text, encoding="utf-8")
         if also is not None:
             also(staging)
-        (staging / CHECKSUMS).write_text(checksums(staging), encoding="utf-8")
+        (staging / CHECKSUMS_FILE).write_text(checksums(staging), encoding="utf-8")
         _swap_in(staging, out, retiring)
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)
@@ -90,21 +88,21 @@ def checksums(directory: Path) -> str:
     lines = [
         f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(directory).as_posix()}"
         for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.name != CHECKSUMS
+        if path.is_file() and path.name != CHECKSUMS_FILE
     ]
     return "\n".join(lines) + "\n"
 
 
 def verify(directory: Path) -> list[str]:
     """One line per file that differs from SHA256SUMS: changed, missing or extra."""
-    listed = directory / CHECKSUMS
+    listed = directory / CHECKSUMS_FILE
     if not listed.is_file():
-        return [f"{CHECKSUMS}: missing, so nothing can be verified"]
+        return [f"{CHECKSUMS_FILE}: missing, so nothing can be verified"]
     expected = dict(reversed(line.split("  ", 1)) for line in listed.read_text(encoding="utf-8").splitlines() if line)
     actual = dict(reversed(line.split("  ", 1)) for line in checksums(directory).splitlines() if line)
     report = [f"{name}: changed" for name in sorted(expected.keys() & actual.keys()) if expected[name] != actual[name]]
     report += [f"{name}: missing" for name in sorted(expected.keys() - actual.keys())]
-    report += [f"{name}: extra (not in {CHECKSUMS})" for name in sorted(actual.keys() - expected.keys())]
+    report += [f"{name}: extra (not in {CHECKSUMS_FILE})" for name in sorted(actual.keys() - expected.keys())]
     return report
 
 
@@ -114,8 +112,8 @@ def _refuse_unsafe(out: Path, keep: tuple[Path, ...]) -> None:
             raise OutputError(f"{out} holds {kept}; a build replaces its output directory whole, so it must be a directory of its own")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise OutputError(f"{out} is not empty and holds no {MARKER}: it does not look like bilat output, so it is not replaced")
+    if out.is_dir() and any(out.iterdir()) and not (out / DATASET_MARKER).is_file():
+        raise OutputError(f"{out} is not empty and holds no {DATASET_MARKER}: it does not look like bilat output, so it is not replaced")
 
 
 def _recover(out: Path, staging: Path, retiring: Path) -> None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from bilat.metadata import LIST_SEPARATOR, Change
 from bilat.models import Record, Text
 from bilat.problems import InputError, Problem
 from bilat.seeds import read_yaml_model
@@ -64,10 +64,15 @@ class ReleaseRecord(Record):
         return self.releases[-1] if self.releases else None
 
 
-class Change(StrEnum):
-    added = "added"
-    changed = "changed"
-    retired = "retired"
+@dataclass(frozen=True)
+class ReleasedIds:
+    """The last release's version and event IDs, which may disappear only with a tombstone."""
+
+    version: str | None
+    ids: frozenset[str]
+
+
+NOT_RELEASED = ReleasedIds(None, frozenset())
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Release:
     snapshot: pd.DataFrame | None
     """The events table as last released; None before the first release."""
     changes: pd.DataFrame | None
+    released: ReleasedIds
 
 
 UNRELEASED = ReleaseRecord(
@@ -102,13 +108,14 @@ def load_release(release_dir: Path) -> Release:
 
     record = _record(release_dir)
     if record is None:
-        return Release(UNRELEASED, None, None)
+        return Release(UNRELEASED, None, None, NOT_RELEASED)
     snapshot = release_dir / SNAPSHOT_FILE
     changes = release_dir / CHANGES_FILE
     return Release(
         record,
         pd.read_parquet(snapshot) if snapshot.is_file() else None,
         pd.read_parquet(changes) if changes.is_file() else None,
+        _released_ids(record, snapshot),
     )
 
 
@@ -119,33 +126,23 @@ def _record(release_dir: Path) -> ReleaseRecord | None:
     return read_yaml_model(release_dir / RECORD_FILE, f"{release_dir.as_posix()}/{RECORD_FILE}", ReleaseRecord)[0]
 
 
-def released_ids(release_dir: Path) -> tuple[str | None, frozenset[str]]:
+def released_ids(release_dir: Path) -> ReleasedIds:
     """The last release's version and event IDs, read without pandas (for ``bilat check``)."""
-    record = _record(release_dir)
-    snapshot = release_dir / SNAPSHOT_FILE
+    return _released_ids(_record(release_dir), release_dir / SNAPSHOT_FILE)
+
+
+def _released_ids(record: ReleaseRecord | None, snapshot: Path) -> ReleasedIds:
     if record is None or record.latest is None or not snapshot.is_file():
-        return None, frozenset()
+        return NOT_RELEASED
     import pyarrow.parquet as pq
 
-    return record.latest.version, frozenset(pq.read_table(snapshot, columns=["event_id"]).column("event_id").to_pylist())
+    return ReleasedIds(record.latest.version, frozenset(pq.read_table(snapshot, columns=["event_id"]).column("event_id").to_pylist()))
 
 
-def snapshot_ids(release: Release) -> tuple[str | None, frozenset[str]]:
-    """The version and event IDs of the release's snapshot; (None, empty) before the first release."""
-    if release.snapshot is None or release.record.latest is None:
-        return None, frozenset()
-    return release.record.latest.version, frozenset(release.snapshot["event_id"])
-
-
-def lost_id_problems(
-    version: str | None, released: frozenset[str], live_ids: set[str], retired_ids: set[str], retired_file: str
-) -> list[Problem]:
-    """An ID of the last release (``version``) may disappear only with a tombstone."""
-    lost = sorted(released - live_ids - retired_ids)
-    return [
-        Problem(retired_file, 1, 1, "retired", f"{event_id} of release {version} is gone; add a tombstone for it (reason, merged_into)")
-        for event_id in lost
-    ]
+def lost_id_problems(released: ReleasedIds, live_ids: set[str], retired_ids: set[str], retired_file: str) -> list[Problem]:
+    """An ID of the last release may disappear only with a tombstone."""
+    advice = f"of release {released.version} is gone; add a tombstone for it (reason, merged_into)"
+    return [Problem(retired_file, 1, 1, "retired", f"{event_id} {advice}") for event_id in sorted(released.ids - live_ids - retired_ids)]
 
 
 def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFrame) -> pd.DataFrame:
@@ -176,7 +173,7 @@ def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFra
             fields = [c for c in columns if not _same(before[c], after[c])]
             fields += [c for c in new_rows.columns if c not in old_rows.columns]
             if fields:
-                rows.append({"event_id": event_id, "change": Change.changed.value, "fields": ";".join(fields)})
+                rows.append({"event_id": event_id, "change": Change.changed.value, "fields": LIST_SEPARATOR.join(fields)})
     return pd.DataFrame(rows, columns=["event_id", "change", "fields", "reason", "merged_into"])
 
 
@@ -228,7 +225,7 @@ def changelog_section(entry: ReleaseEntry, delta: pd.DataFrame, events: pd.DataF
                 event = summaries.loc[row.event_id]
                 lines.append(f"- `{row.event_id}` {event.event_type} {event.actor1}→{event.actor2} {event.date}: {event.summary}")
             elif change == Change.changed:
-                lines.append(f"- `{row.event_id}`: {row.fields.replace(';', ', ')}")
+                lines.append(f"- `{row.event_id}`: {row.fields.replace(LIST_SEPARATOR, ', ')}")
             else:
                 merged = f" (merged into `{row.merged_into}`)" if isinstance(row.merged_into, str) else ""
                 lines.append(f"- `{row.event_id}`: {row.reason}{merged}")

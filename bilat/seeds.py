@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from bilat.edtf import Bounds, parse_edtf
 from bilat.models import Actor, ActorRegistry, Dismissal, DocumentMeta, Event, EventsFile, RetiredIds, Tombstone
 from bilat.problems import InputError, Problem
 from bilat.yamlio import LocatedData, Locator, decode_text, parse_yaml
@@ -43,6 +44,8 @@ class SourceDocument:
     events: tuple[tuple[int, Event], ...]
     dismissed: tuple[tuple[int, Dismissal], ...]
     located: Locator
+    published: Bounds
+    """``meta.published`` as calendar bounds."""
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,7 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
     text = _read_text(folder / "document.txt", display, located, problems)
     if meta is None or text is None:
         return None
-    return SourceDocument(folder.name, text, meta, tuple(events), tuple(dismissed), located.locator)
+    return SourceDocument(folder.name, text, meta, tuple(events), tuple(dismissed), located.locator, parse_edtf(meta.published))
 
 
 def _valid_or_none(model: type[M], data: Any) -> M | None:

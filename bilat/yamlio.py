@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from bilat.problems import InputError, Problem, line_col
 
@@ -228,3 +229,8 @@ def dump_canonical(data: Any) -> str:
         width=2**31 - 1,
         default_flow_style=False,
     )
+
+
+def canonical_yaml(model: BaseModel) -> str:
+    """A record in its one canonical YAML form."""
+    return dump_canonical(model.model_dump(mode="json", exclude_defaults=True))

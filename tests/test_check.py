@@ -13,9 +13,9 @@ import pytest
 
 from bilat.cli import main
 from bilat.ids import check_symbol, is_valid_id
-from bilat.mint import canonical_yaml
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.seeds import read_yaml_model
+from bilat.yamlio import canonical_yaml
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 PROBLEM_LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): (?P<message>.+)$")

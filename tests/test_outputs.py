@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from bilat.build import build, json_schemas
-from bilat.tables import TABLES, csv_read_options
+from bilat.metadata import TABLES, csv_read_options
 from tests.conftest import DATA, ROOT, SEEDS
 
 TABLE_NAMES = list(TABLES)

@@ -19,9 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bilat.build import build
+from bilat.build import build, check
 from bilat.ids import ALPHABET, URL_UNSAFE_CHECKS, check_symbol
-from bilat.mint import canonical_yaml
 from bilat.models import (
     FORMULA_STARTS,
     ActorRegistry,
@@ -36,9 +35,9 @@ from bilat.models import (
     VisitLevel,
     VisitStatus,
 )
-from bilat.normalize import code_events
 from bilat.problems import InputError
-from bilat.seeds import load_seeds, read_yaml_model
+from bilat.seeds import read_yaml_model
+from bilat.yamlio import canonical_yaml
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 MOU = "ca07c16d152b956b"
@@ -91,10 +90,10 @@ def fuzz_seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def assert_loads_or_reports(seeds: Path, events_yaml: bytes) -> None:
-    """load_seeds + code_events succeed, or raise InputError with located problems; nothing else escapes."""
+    """A full check succeeds, or raises InputError with located problems; nothing else escapes."""
     (seeds / DOC_ID / "events.yaml").write_bytes(events_yaml)
     try:
-        code_events(load_seeds(seeds))
+        check(seeds)
     except InputError as err:
         assert err.problems
         for problem in err.problems:
@@ -141,7 +140,7 @@ def test_loader_survives_each_fragment_as_a_value_and_as_a_file(fuzz_seeds: Path
 def test_the_undamaged_real_file_loads(fuzz_seeds: Path) -> None:
     # The mutation strategy starts from a file that passes, so its failures are the mutation's.
     (fuzz_seeds / DOC_ID / "events.yaml").write_bytes(MOU_EVENTS)
-    assert len(code_events(load_seeds(fuzz_seeds))) == 1
+    assert len(check(fuzz_seeds).events) == 1
 
 
 # --- (b) valid events round-trip ------------------------------------------------------------

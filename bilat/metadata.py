@@ -1,0 +1,348 @@
+"""What is published: one entry per table and one type per column, the only definition of both.
+
+Each table has a row model (its columns, in order, with their descriptions and Python types), a
+description, what one row is, its primary key, its foreign keys and its row order. Each column's
+Python type maps to one ``ColumnType``, which knows its Arrow, pandas and Frictionless forms. The
+Arrow schema, the pandas dtypes, the CSV read options, ``datapackage.json`` and the README's table
+of tables are all derived from here.
+
+Importing this module is cheap: pandas and pyarrow are imported only when their forms are asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import types
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from bilat.dates import DateBasis
+from bilat.edtf import Precision
+from bilat.models import EVENT_TYPES, ROLES, Actor, DocumentMeta, EventBase, status_values
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+LIST_SEPARATOR = ";"
+"""Joins the values of a list in one cell: codes in the order of their enum, column names in table order."""
+
+DATASET_MARKER = "events.parquet"
+"""A directory holding this file is a bilat dataset (which a build may replace whole)."""
+CHECKSUMS_FILE = "SHA256SUMS"
+DATAPACKAGE_FILE = "datapackage.json"
+TIMELINES_DIR = "timelines"
+PLOTS_DIR = "plots"
+
+
+# ---------------------------------------------------------------------------------------------
+# Column types
+
+
+@dataclass(frozen=True)
+class ColumnType:
+    """How one kind of published value is stored: ``kind`` is string, integer, number, date or
+    category (a closed set of strings, ``categories``, in their defined order)."""
+
+    kind: str
+    categories: tuple[str, ...] = ()
+
+    def arrow(self) -> pa.DataType:
+        import pyarrow as pa
+
+        if self.kind == "category":
+            return pa.dictionary(pa.int8(), pa.string())
+        return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.timestamp("us")}[self.kind]
+
+    def pandas(self) -> Any:
+        import pandas as pd
+
+        if self.kind == "category":
+            return pd.CategoricalDtype(list(self.categories))
+        return {"string": pd.StringDtype(na_value=float("nan")), "integer": "Int64", "number": "float64", "date": "datetime64[us]"}[
+            self.kind
+        ]
+
+    def frictionless(self, for_parquet: bool) -> dict[str, Any]:
+        """The Table Schema ``type`` (and ``constraints``) of the column; a date is a datetime in Parquet."""
+        if self.kind == "category":
+            return {"type": "string", "constraints": {"enum": list(self.categories)}}
+        if self.kind == "date":
+            return {"type": "datetime" if for_parquet else "date"}
+        return {"type": self.kind}
+
+
+_PLAIN_KINDS = {str: "string", int: "integer", float: "number", dt.date: "date"}
+
+
+def column_type(plain: Any) -> ColumnType:
+    if isinstance(plain, type) and issubclass(plain, Enum):
+        return ColumnType("category", tuple(member.value for member in plain))
+    return ColumnType(_PLAIN_KINDS[plain])
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    nullable: bool
+    description: str
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(the plain type, nullable) behind Optional/Annotated wrappers."""
+    nullable = False
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            nullable = nullable or len(members) < len(get_args(annotation))
+            annotation = members[0]
+        else:
+            return annotation, nullable
+
+
+# ---------------------------------------------------------------------------------------------
+# Row models
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+EventType = StrEnum("EventType", {name: name for name in EVENT_TYPES})
+EventStatus = StrEnum("EventStatus", {value: value for value in status_values()})
+Role = StrEnum("Role", {role: role for pair in ROLES.values() for role in pair})
+
+
+class Change(StrEnum):
+    added = "added"
+    changed = "changed"
+    retired = "retired"
+
+
+def _type_specific_fields() -> dict[str, Any]:
+    """The fields of each event type beyond the common ones, as nullable columns. A list of codes
+    becomes one text column, its values joined by LIST_SEPARATOR in the order of their enum."""
+    common = set(EventBase.model_fields)
+    fields: dict[str, Any] = {}
+    for model in EVENT_TYPES.values():
+        for name, info in model.model_fields.items():
+            if name in common:
+                continue
+            annotation, description = info.annotation, info.description
+            if get_origin(annotation) is list:
+                member = get_args(annotation)[0]
+                annotation = str
+                description = f"{LIST_SEPARATOR!r}-separated codes from: {', '.join(m.value for m in member)}."
+            fields[name] = (annotation | None, Field(None, description=description))
+    return fields
+
+
+_CommonEventRow = create_model(
+    "_CommonEventRow",
+    __base__=Row,
+    event_id=(str, Field(description="Persistent, citable event ID.")),
+    event_type=(EventType, Field(description="visit, agreement, sanction or sale.")),
+    status=(EventStatus, Field(description="Lifecycle step; which values apply depends on event_type.")),
+    actor1=(str, Field(description="Code of the first actor (visitor, party, sender or supplier).")),
+    actor2=(str, Field(description="Code of the second actor (host, party, target or recipient).")),
+    actor1_role=(Role, Field(description="actor1's role in this event type.")),
+    actor2_role=(Role, Field(description="actor2's role in this event type.")),
+    dyad=(str, Field(description="The two actor codes, sorted and joined by '-'.")),
+    ccode1=(int | None, Field(None, description="COW state code of actor1.")),
+    ccode2=(int | None, Field(None, description="COW state code of actor2.")),
+    date=(str, Field(description="EDTF date or interval, never more precise than the source.")),
+    date_precision=(Precision, Field(description="day, month, year, range (both bounds known) or unknown (open-ended).")),
+    date_start=(dt.date | None, Field(None, description="Earliest possible day (inclusive); empty when open.")),
+    date_end=(dt.date | None, Field(None, description="Latest possible day (inclusive); empty when open.")),
+    date_text=(str | None, Field(None, description="The date as the document writes it.")),
+    date_basis=(DateBasis, Field(description="stated, year_inferred (from the publication date) or coder (bounds set by the coder).")),
+    date_note=(str | None, Field(None, description="How an inferred date or the coder's bounds were arrived at.")),
+    summary=(str, Field(description="One-sentence summary.")),
+    location=(str | None, Field(None, description="Where it happened, as written.")),
+    follows=(str | None, Field(None, description="event_id of the earlier step of the same visit or deal.")),
+    coder_note=(str | None, Field(None, description="What the coder inferred beyond the quotes, and from what source.")),
+    doc_id=(str, Field(description="The source document.")),
+)
+EventRow = create_model("EventRow", __base__=_CommonEventRow, **_type_specific_fields())
+
+
+class EvidenceRow(Row):
+    event_id: str = Field(description="The event this quote supports.")
+    doc_id: str = Field(description="The document quoted.")
+    quote: str = Field(description="The exact text of the document between char_start and char_end.")
+    char_start: int = Field(description="Offset of the quote's first character (Python str index into document.txt).")
+    char_end: int = Field(description="Offset just past the quote's last character.")
+
+
+DocumentRow = create_model(
+    "DocumentRow",
+    __base__=Row,
+    doc_id=(str, Field(description="16 hex digits; the folder name under seeds/.")),
+    **{name: (info.annotation, Field(description=info.description)) for name, info in DocumentMeta.model_fields.items()},
+    published_start=(dt.date | None, Field(None, description="Earliest possible publication day.")),
+    published_end=(dt.date | None, Field(None, description="Latest possible publication day.")),
+)
+ActorRow = create_model(
+    "ActorRow",
+    __base__=Row,
+    **{name: (info.annotation, Field(description=info.description)) for name, info in Actor.model_fields.items()},
+)
+
+
+class RetiredRow(Row):
+    event_id: str = Field(description="A withdrawn event ID; it is never reused.")
+    reason: str = Field(description="Why it was withdrawn.")
+    merged_into: str | None = Field(None, description="The event that now stands for it, if any.")
+
+
+class ChangeRow(Row):
+    version: str = Field(description="The release these changes made.")
+    event_id: str = Field(description="The event added, changed or retired.")
+    change: Change = Field(description="added, changed or retired, against the previous release.")
+    fields: str | None = Field(None, description="For a change: the ';'-separated columns whose values changed.")
+    reason: str | None = Field(None, description="For a retirement: why.")
+    merged_into: str | None = Field(None, description="For a retirement: the event that now stands for it, if any.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    column: str
+    table: str
+    key: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    row: type[Row]
+    description: str
+    one_row_per: str
+    """For the README: what one row is."""
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    sort_by: tuple[str, ...] = ()
+    """The published row order; a missing value sorts first (an open start is not later than anything)."""
+
+    @functools.cached_property
+    def columns(self) -> tuple[Column, ...]:
+        found = []
+        for name, info in self.row.model_fields.items():
+            plain, nullable = _unwrap(info.annotation)
+            found.append(Column(name, column_type(plain), nullable, info.description or ""))
+        return tuple(found)
+
+    def arrow_schema(self) -> pa.Schema:
+        import pyarrow as pa
+
+        fields = [
+            pa.field(c.name, c.type.arrow(), nullable=c.nullable, metadata={"description": c.description} if c.description else None)
+            for c in self.columns
+        ]
+        return pa.schema(fields, metadata={"bilat.table": self.name})
+
+    def pandas_dtypes(self) -> dict[str, Any]:
+        return {c.name: c.type.pandas() for c in self.columns}
+
+    def csv_read_options(self) -> dict[str, Any]:
+        """Keyword arguments for ``pd.read_csv`` that give the same frame as ``pd.read_parquet``."""
+        dates = [c.name for c in self.columns if c.type.kind == "date"]
+        dtypes = {c.name: c.type.pandas() for c in self.columns if c.type.kind != "date"}
+        return {"dtype": dtypes, "parse_dates": dates, "keep_default_na": False, "na_values": [""]}
+
+    def sorted(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` in the published row order, with a fresh index; as it is for a table with no order."""
+        if not self.sort_by:
+            return frame
+        return frame.sort_values(list(self.sort_by), na_position="first", kind="stable", ignore_index=True)
+
+
+TABLES: dict[str, Table] = {
+    table.name: table
+    for table in (
+        Table(
+            "events",
+            EventRow,
+            "One row per event: who did what to whom, when, as coded from its source document.",
+            "event, sorted by `date_start` (open starts first), then `event_id`",
+            ("event_id",),
+            (
+                ForeignKey("actor1", "actors", "code"),
+                ForeignKey("actor2", "actors", "code"),
+                ForeignKey("doc_id", "documents", "doc_id"),
+                ForeignKey("follows", "events", "event_id"),
+            ),
+            ("date_start", "event_id"),
+        ),
+        Table(
+            "evidence",
+            EvidenceRow,
+            "The verbatim quotes supporting each event, with their offsets in the source document.",
+            "quote supporting an event, with `char_start`/`char_end` offsets into its document",
+            ("event_id", "char_start", "char_end"),
+            (ForeignKey("event_id", "events", "event_id"), ForeignKey("doc_id", "documents", "doc_id")),
+            ("event_id", "char_start", "char_end"),
+        ),
+        Table(
+            "documents",
+            DocumentRow,
+            "The source documents: title, publisher, author, and when and how their publication date is known.",
+            "source document: title, publisher, author, publication date and how it is known, sha256",
+            ("doc_id",),
+            sort_by=("doc_id",),
+        ),
+        Table(
+            "actors",
+            ActorRow,
+            "The actor registry: states (ISO 3166-1 alpha-3, with COW codes), IGOs and non-state actors.",
+            "actor: ISO 3166-1 alpha-3 code for states (with COW `ccode`), short codes for IGOs and non-state actors",
+            ("code",),
+            sort_by=("code",),
+        ),
+        Table(
+            "retired",
+            RetiredRow,
+            "Withdrawn event IDs, never reused, with what now stands for them.",
+            "withdrawn event ID, with the reason and the event that now stands for it",
+            ("event_id",),
+            sort_by=("event_id",),
+        ),
+        Table(
+            "changes",
+            ChangeRow,
+            "What the current release added, changed and retired, against the previous release.",
+            "event added, changed or retired by this release",
+            ("event_id",),
+        ),
+    )
+}
+TIMELINE_TABLE = "events"
+"""Each ``timelines/<dyad>`` file holds the rows of this table for one dyad."""
+
+
+def csv_read_options(table: str) -> dict[str, Any]:
+    """Keyword arguments for ``pd.read_csv`` that give the same frame as ``pd.read_parquet``."""
+    return TABLES[table].csv_read_options()
+
+
+def tables_markdown() -> str:
+    """The README's table of the published tables."""
+    lines = ["| table | one row per | key |", "|---|---|---|"]
+    for table in TABLES.values():
+        key = f"`{table.primary_key[0]}`" if len(table.primary_key) == 1 else f"(`{'`, `'.join(table.primary_key)}`)"
+        lines.append(f"| `{table.name}` | {table.one_row_per} | {key} |")
+        if table.name == TIMELINE_TABLE:
+            example = f"`{TIMELINES_DIR}/IRN-RUS.parquet`"
+            lines.append(f"| `{TIMELINES_DIR}/<dyad>` | the events of one pair of actors, e.g. {example} | `{table.primary_key[0]}` |")
+    return "\n".join(lines) + "\n"
