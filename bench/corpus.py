@@ -44,19 +44,33 @@ import yaml
 
 from bilat.edtf import calendar_bounds, parse_edtf
 from bilat.ids import mint_id
-from bilat.models import ActorRegistry, EventsFile, RetiredIds
+from bilat.models import EVENT_TYPES, ActorRegistry, EventsFile, Phase, RetiredIds, statuses
 from bilat.yamlio import canonical_yaml
 
 REAL_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 EVENTS_PER_DOCUMENT = 10
 
-STATUSES = {
+OBSERVED_WEIGHTS = {
     "visit": {"occurred": 70, "planned": 20, "cancelled": 10},
     "agreement": {"proposed": 15, "signed": 60, "in_force": 15, "terminated": 10},
     "sanction": {"threatened": 25, "imposed": 55, "lifted": 20},
     "sale": {"agreed": 55, "delivered": 35, "cancelled": 10},
 }
-TYPE_WEIGHTS = {"visit": 35, "agreement": 25, "sanction": 15, "sale": 25}
+"""How often each status is drawn; a type or status the models add later is drawn by its phase's weight."""
+PHASE_WEIGHTS = {Phase.realized: 50, Phase.intended: 20, Phase.reversed: 10}
+
+
+def _status_weights(event_type: str) -> dict[str, int]:
+    """The observed weights first (so that the corpus of a seed stays the same), then the rest by phase."""
+    defined = {status.value: status for status in statuses(event_type)}
+    observed = OBSERVED_WEIGHTS.get(event_type, {})
+    if unknown := set(observed) - set(defined):
+        raise ValueError(f"bench weights name statuses the {event_type} model does not have: {sorted(unknown)}")
+    return observed | {value: PHASE_WEIGHTS[status.phase] for value, status in defined.items() if value not in observed}
+
+
+STATUSES = {event_type: _status_weights(event_type) for event_type in EVENT_TYPES}
+TYPE_WEIGHTS = {event_type: {"visit": 35, "agreement": 25, "sanction": 15}.get(event_type, 25) for event_type in EVENT_TYPES}
 PREDECESSORS = {
     ("visit", "occurred"): ("planned",),
     ("visit", "cancelled"): ("planned",),

@@ -16,7 +16,7 @@ from bilat.dates import DateNormalizer, DateReader
 from bilat.metadata import CHECKSUMS_FILE, DATAPACKAGE_FILE, PLOTS_DIR
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.normalize import Checked, code_events, date_texts, tree_problems
-from bilat.plot import render_dyad, render_plots
+from bilat.plot.files import render_dyad, render_plots
 from bilat.problems import InputError, Problem
 from bilat.publish import checksums, write_dataset, write_table
 from bilat.release import (

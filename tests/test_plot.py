@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bilat.plot import MAX_ROWS, dyad_figure, event_geometry, overview_figure, render_dyad, render_plots
+from bilat.plot.draw import MAX_ROWS, dyad_figure, overview_figure
+from bilat.plot.files import render_dyad, render_plots
+from bilat.plot.geometry import event_geometry
 from tests.conftest import DATA, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
