@@ -1,69 +1,319 @@
-"""The ``bilat`` command line. Each command imports what it uses, so that ``bilat check`` starts at once."""
+"""The ``bilat`` command line.
+
+Each command is one handler function, whose docstring is its help (the first line) and its
+description (the rest, with an example); ``COMMANDS`` at the end registers each handler with its
+options. A handler imports what it uses, so that ``bilat check`` starts at once.
+
+Error policy: a handler raises ``InputError`` (located problems in the input), ``OutputError``
+(the output cannot or must not be written) or ``CiteError`` (an ID that cannot be cited); ``main``
+prints them and exits 1. A usage error exits 2. Nothing else is expected to escape.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.metadata
+import inspect
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bilat.problems import CiteError, InputError, OutputError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bilat", description="Build the bilat dataset of bilateral defense and diplomatic events.")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+@dataclass(frozen=True)
+class Option:
+    flags: tuple[str, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
 
-    def seeds_option(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--seeds", type=Path, default=Path("seeds"), help="the seeds directory (default: seeds)")
 
-    sub = commands.add_parser("build", help="validate the seeds and write the dataset")
-    seeds_option(sub)
-    sub.add_argument("--out", type=Path, default=Path("data"), help="output directory (default: data)")
-    sub.add_argument("--no-plots", action="store_true", help="leave out data/plots (faster; the output is then incomplete)")
-    sub = commands.add_parser("check", help="validate the seeds; write nothing but a cache of what unchanged documents gave")
-    seeds_option(sub)
-    sub.add_argument("--no-cache", action="store_true", help="check every document afresh; read and write no cache")
-    sub = commands.add_parser("coverage", help="list date expressions that no event uses and no dismissal explains")
-    seeds_option(sub)
-    sub = commands.add_parser("mint", help="give an ID to every event that has none")
-    seeds_option(sub)
-    sub = commands.add_parser("fmt", help="rewrite the seed YAML files in canonical form")
-    seeds_option(sub)
-    sub.add_argument("--check", action="store_true", help="only list files that are not canonical; exit 1 if any")
-    sub = commands.add_parser("schema", help="write the JSON Schemas of the seed files")
-    sub.add_argument("--out", type=Path, default=Path("schema"), help="output directory (default: schema)")
-    sub = commands.add_parser("release", help="record a new release: version, changes, CHANGELOG.md, CITATION.cff; rebuild data")
-    seeds_option(sub)
-    sub.add_argument("--out", type=Path, default=Path("data"), help="output directory (default: data)")
-    sub.add_argument("--date", default=dt.date.today().isoformat(), help="release date, YYYY-MM-DD (default: today)")
-    sub.add_argument("--version", help="the new version (default: worked out from the changes by SemVer)")
-    sub = commands.add_parser("diff", help="list events added, changed and retired between two copies of data/")
-    sub.add_argument("old", type=Path)
-    sub.add_argument("new", type=Path)
-    sub = commands.add_parser("verify", help="check a data directory against its SHA256SUMS")
-    sub.add_argument("data", type=Path, nargs="?", default=Path("data"))
-    sub = commands.add_parser("cite", help="print a citation of one event")
-    sub.add_argument("id")
-    sub.add_argument("--format", choices=["text", "bibtex"], default="text")
-    sub.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
-    sub = commands.add_parser("plot", help="draw the timelines: one chart per dyad and an overview, SVG and PNG")
-    sub.add_argument("--data", type=Path, default=Path("data"), help="data directory to read (default: data)")
-    sub.add_argument("--dyad", help="only this dyad's chart, e.g. IRN-RUS")
-    sub.add_argument("--out", type=Path, help="where to write (default: DATA/plots, with DATA/SHA256SUMS brought up to date)")
-    sub = commands.add_parser("show", help="print an event and each of its quotes in context")
-    sub.add_argument("id")
-    sub.add_argument("--data", type=Path, default=Path("data"), help="data directory (default: data)")
-    seeds_option(sub)
-    return parser
+def option(*flags: str, **settings: Any) -> Option:
+    """An argument of a command, as ``argparse.add_argument`` takes it; ``help`` is required."""
+    if not settings.get("help"):
+        raise ValueError(f"{flags[0]} needs help text")
+    return Option(flags, settings)
+
+
+SEEDS = option("--seeds", type=Path, default=Path("seeds"), help="the seeds directory (default: seeds)")
+DATA = option("--data", type=Path, default=Path("data"), help="the data directory to read (default: data)")
+OUT_DATA = option("--out", type=Path, default=Path("data"), help="the output directory (default: data)")
+
+
+@dataclass(frozen=True)
+class Command:
+    handler: Callable[[argparse.Namespace], int]
+    options: tuple[Option, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.handler.__name__.removeprefix("command_")
+
+    @property
+    def help(self) -> str:
+        return (self.handler.__doc__ or "").strip().splitlines()[0]
+
+    @property
+    def description(self) -> str:
+        return inspect.cleandoc(self.handler.__doc__ or "")
+
+
+def command_build(args: argparse.Namespace) -> int:
+    """Validate the seeds and write the dataset, with its charts, to data/.
+
+    Every problem in the seeds is reported, each as file:line:col: field: problem, and then
+    nothing is written: data/ stays as the last good build left it.
+
+    Example: bilat build --seeds seeds --out data
+    """
+    from bilat.build import build
+
+    tables = build(args.seeds, args.out, plots=not args.no_plots)
+    print(f"wrote {len(tables['events'])} events from {len(tables['documents'])} documents to {args.out.as_posix()}/")
+    return EXIT_OK
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """Validate the seeds; write nothing but a cache of what unchanged documents gave.
+
+    The answer is the one a full build gives; only documents edited since the last check are
+    read again (see the README on the cache).
+
+    Example: bilat check --no-cache
+    """
+    from bilat.release import default_release_dir
+
+    if args.no_cache:
+        from bilat.build import check
+
+        checked = check(args.seeds)
+        events, documents = len(checked.events), len(checked.seeds.documents)
+    else:
+        from bilat.incremental import check_incremental, default_cache_dir
+
+        summary = check_incremental(args.seeds, default_release_dir(args.seeds), default_cache_dir())
+        events, documents = summary.events, summary.documents
+    print(f"ok: {events} events in {documents} documents")
+    return EXIT_OK
+
+
+def command_coverage(args: argparse.Namespace) -> int:
+    """List the date expressions that no event's quotes contain and no dismissal explains.
+
+    Exits 1 when there is any, so that it can guard a commit.
+
+    Example: bilat coverage
+    """
+    from bilat.build import check
+    from bilat.coverage import coverage_problems
+
+    checked = check(args.seeds)
+    uncovered = coverage_problems(checked)
+    for problem in uncovered:
+        print(problem)
+    print(f"{len(uncovered)} date expressions not covered in {len(checked.seeds.documents)} documents")
+    return EXIT_INPUT if uncovered else EXIT_OK
+
+
+def command_mint(args: argparse.Namespace) -> int:
+    """Give an ID to every event that has none.
+
+    Example: bilat mint
+    """
+    from bilat.mint import mint_seeds
+
+    print(f"minted {mint_seeds(args.seeds)} IDs")
+    return EXIT_OK
+
+
+def command_fmt(args: argparse.Namespace) -> int:
+    """Rewrite the seed YAML files in their one canonical form.
+
+    Every string is double-quoted and keys follow the schema's order, so that diffs stay clean.
+
+    Example: bilat fmt --check
+    """
+    from bilat.mint import format_seeds
+
+    changed = format_seeds(args.seeds, check_only=args.check)
+    for path in changed:
+        print(f"{path.as_posix()}: {'not canonical' if args.check else 'rewritten'}")
+    return EXIT_INPUT if args.check and changed else EXIT_OK
+
+
+def command_schema(args: argparse.Namespace) -> int:
+    """Write the JSON Schemas of the seed files, for editors.
+
+    Example: bilat schema --out schema
+    """
+    from bilat.build import write_schemas
+
+    write_schemas(args.out)
+    print(f"wrote JSON Schemas to {args.out.as_posix()}/")
+    return EXIT_OK
+
+
+def command_release(args: argparse.Namespace) -> int:
+    """Record a new release: version, changes, CHANGELOG.md, CITATION.cff; rebuild data/.
+
+    The version follows SemVer from what changed since the last release (major: a column
+    changed; minor: events added; patch: corrections), unless --version says otherwise.
+
+    Example: bilat release --date 2026-12-01
+    """
+    from bilat.build import cut_release
+
+    entry, _ = cut_release(args.seeds, args.out, args.date, args.version)
+    print(f"released {entry.version} ({entry.date}): {entry.added} added, {entry.changed} changed, {entry.retired} retired")
+    return EXIT_OK
+
+
+def command_diff(args: argparse.Namespace) -> int:
+    """List the events added, changed (with the columns) and retired between two copies of data/.
+
+    Example: bilat diff old/data data
+    """
+    import pandas as pd
+
+    from bilat.release import event_delta
+
+    old, new = (pd.read_parquet(d / "events.parquet") for d in (args.old, args.new))
+    delta = event_delta(old, new, pd.read_parquet(args.new / "retired.parquet"))
+    for row in delta.itertuples():
+        detail = {"changed": row.fields, "retired": row.reason}.get(row.change)
+        print(f"{row.change:8} {row.event_id}" + (f"  {detail}" if isinstance(detail, str) else ""))
+    print(f"{len(delta)} events differ")
+    return EXIT_OK
+
+
+def command_verify(args: argparse.Namespace) -> int:
+    """Check a data directory against its SHA256SUMS; name each changed, missing or extra file.
+
+    Example: bilat verify data
+    """
+    from bilat.publish import verify
+
+    report = verify(args.data)
+    for line in report:
+        print(f"{args.data.as_posix()}/{line}")
+    print(f"{args.data.as_posix()}: {'ok' if not report else f'{len(report)} files differ from SHA256SUMS'}")
+    return EXIT_INPUT if report else EXIT_OK
+
+
+def command_cite(args: argparse.Namespace) -> int:
+    """Print a citation of one event.
+
+    Example: bilat cite CB31KRM6G --format bibtex
+    """
+    from bilat.cite import citation, find_event
+
+    print(citation(find_event(args.id, args.data), args.format))
+    return EXIT_OK
+
+
+def command_show(args: argparse.Namespace) -> int:
+    """Print an event and each of its quotes inside its sentence.
+
+    Example: bilat show CB31KRM6G
+    """
+    from bilat.cite import find_event, show
+
+    print(show(find_event(args.id, args.data), args.data, args.seeds))
+    return EXIT_OK
+
+
+def command_plot(args: argparse.Namespace) -> int:
+    """Draw the timelines from a data directory: one chart per dyad and an overview, SVG and PNG.
+
+    Into the data directory's own plots/ (the default), its SHA256SUMS is brought up to date.
+
+    Example: bilat plot --dyad IRN-RUS --out charts
+    """
+    from bilat.build import plot
+
+    written = plot(args.data, args.out, args.dyad)
+    print(f"wrote {len(written)} files to {written[0].parent.as_posix() if written else args.out}/")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
+    command.name: command
+    for command in (
+        Command(
+            command_build,
+            (SEEDS, OUT_DATA, option("--no-plots", action="store_true", help="leave out plots/ (faster; the output is then incomplete)")),
+        ),
+        Command(
+            command_check, (SEEDS, option("--no-cache", action="store_true", help="check every document afresh; read and write no cache"))
+        ),
+        Command(command_coverage, (SEEDS,)),
+        Command(command_mint, (SEEDS,)),
+        Command(command_fmt, (SEEDS, option("--check", action="store_true", help="only list files that are not canonical; exit 1 if any"))),
+        Command(command_schema, (option("--out", type=Path, default=Path("schema"), help="the output directory (default: schema)"),)),
+        Command(
+            command_release,
+            (
+                SEEDS,
+                OUT_DATA,
+                option("--date", default=dt.date.today().isoformat(), help="the release date, YYYY-MM-DD (default: today)"),
+                option("--version", help="the new version, X.Y.Z (default: worked out from the changes by SemVer)"),
+            ),
+        ),
+        Command(
+            command_diff,
+            (
+                option("old", help="the older data directory", type=Path, metavar="OLD_DIR"),
+                option("new", help="the newer data directory", type=Path, metavar="NEW_DIR"),
+            ),
+        ),
+        Command(
+            command_verify,
+            (option("data", help="the data directory (default: data)", type=Path, nargs="?", default=Path("data"), metavar="DIR"),),
+        ),
+        Command(
+            command_cite,
+            (
+                option("id", help="the event ID, e.g. CB31KRM6G (case, spaces and hyphens do not matter)", metavar="ID"),
+                option("--format", choices=["text", "bibtex"], default="text", help="text (default) or bibtex"),
+                DATA,
+            ),
+        ),
+        Command(command_show, (option("id", help="the event ID, e.g. CB31KRM6G", metavar="ID"), DATA, SEEDS)),
+        Command(
+            command_plot,
+            (
+                DATA,
+                option("--dyad", help="only this dyad's chart, e.g. IRN-RUS"),
+                option("--out", type=Path, help="where to write (default: DATA/plots, with DATA/SHA256SUMS brought up to date)"),
+            ),
+        ),
+    )
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="bilat", description="Build the bilat dataset of bilateral defense and diplomatic events.")
+    top.add_argument(
+        "--version", action="version", version=f"bilat {importlib.metadata.version('bilat')}", help="print the version and exit"
+    )
+    subcommands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        sub = subcommands.add_parser(
+            name, help=command.help, description=command.description, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        for argument in command.options:
+            sub.add_argument(*argument.flags, **argument.settings)
+    return top
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     try:
-        return _run(args)
+        return COMMANDS[args.command].handler(args)
     except InputError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
@@ -76,95 +326,6 @@ def main(argv: list[str] | None = None) -> int:
     except CiteError as err:
         print(f"bilat {args.command}: {err}", file=sys.stderr)
         return EXIT_INPUT
-
-
-def _run(args: argparse.Namespace) -> int:
-    if args.command == "build":
-        from bilat.build import build
-
-        tables = build(args.seeds, args.out, plots=not args.no_plots)
-        print(f"wrote {len(tables['events'])} events from {len(tables['documents'])} documents to {args.out.as_posix()}/")
-    elif args.command == "check":
-        print(f"ok: {_check(args.seeds, cached=not args.no_cache)}")
-    elif args.command == "coverage":
-        from bilat.build import check
-        from bilat.coverage import coverage_problems
-
-        checked = check(args.seeds)
-        uncovered = coverage_problems(checked)
-        for problem in uncovered:
-            print(problem)
-        print(f"{len(uncovered)} date expressions not covered in {len(checked.seeds.documents)} documents")
-        return EXIT_INPUT if uncovered else EXIT_OK
-    elif args.command == "mint":
-        from bilat.mint import mint_seeds
-
-        print(f"minted {mint_seeds(args.seeds)} IDs")
-    elif args.command == "fmt":
-        from bilat.mint import format_seeds
-
-        changed = format_seeds(args.seeds, check_only=args.check)
-        for path in changed:
-            print(f"{path.as_posix()}: {'not canonical' if args.check else 'rewritten'}")
-        return EXIT_INPUT if args.check and changed else EXIT_OK
-    elif args.command == "release":
-        from bilat.build import cut_release
-
-        entry, _ = cut_release(args.seeds, args.out, args.date, args.version)
-        print(f"released {entry.version} ({entry.date}): {entry.added} added, {entry.changed} changed, {entry.retired} retired")
-    elif args.command == "diff":
-        import pandas as pd
-
-        from bilat.release import event_delta
-
-        old, new = (pd.read_parquet(d / "events.parquet") for d in (args.old, args.new))
-        delta = event_delta(old, new, pd.read_parquet(args.new / "retired.parquet"))
-        for row in delta.itertuples():
-            detail = {"changed": row.fields, "retired": row.reason}.get(row.change)
-            print(f"{row.change:8} {row.event_id}" + (f"  {detail}" if isinstance(detail, str) else ""))
-        print(f"{len(delta)} events differ")
-    elif args.command == "verify":
-        from bilat.publish import verify
-
-        report = verify(args.data)
-        for line in report:
-            print(f"{args.data.as_posix()}/{line}")
-        print(f"{args.data.as_posix()}: {'ok' if not report else f'{len(report)} files differ from SHA256SUMS'}")
-        return EXIT_INPUT if report else EXIT_OK
-    elif args.command == "cite":
-        from bilat.cite import citation, find_event
-
-        print(citation(find_event(args.id, args.data), args.format))
-    elif args.command == "plot":
-        from bilat.build import plot
-
-        written = plot(args.data, args.out, args.dyad)
-        print(f"wrote {len(written)} files to {written[0].parent.as_posix() if written else args.out}/")
-    elif args.command == "show":
-        from bilat.cite import find_event, show
-
-        found = find_event(args.id, args.data)
-        print(show(found, args.data, args.seeds))
-    elif args.command == "schema":
-        from bilat.build import write_schemas
-
-        write_schemas(args.out)
-        print(f"wrote JSON Schemas to {args.out.as_posix()}/")
-    return EXIT_OK
-
-
-def _check(seeds: Path, cached: bool) -> str:
-    from bilat.release import default_release_dir
-
-    if cached:
-        from bilat.incremental import check_incremental, default_cache_dir
-
-        summary = check_incremental(seeds, default_release_dir(seeds), default_cache_dir())
-        return f"{summary.events} events in {summary.documents} documents"
-    from bilat.build import check
-
-    checked = check(seeds)
-    return f"{len(checked.events)} events in {len(checked.seeds.documents)} documents"
 
 
 if __name__ == "__main__":
