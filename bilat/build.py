@@ -1,7 +1,10 @@
 """The pipeline: load → validate and normalize → tabulate → write.
 
 Each stage is a function from typed records to typed records; files are read only by the
-first stage and written only by the last.
+first stage and written only by the last (see ARCHITECTURE.md).
+
+Error policy: ``check`` raises one ``InputError`` holding every problem of the tree; saving
+raises ``OutputError`` and leaves the last good output in place.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """Validate and normalize: check what no single record can check alone, and work out dates
-and evidence offsets. Seeds in, coded events out; every problem is collected before failing."""
+and evidence offsets. Seeds in, coded events out.
+
+Error policy: nothing here raises for bad input. ``code_document`` returns each document's
+problems with its coding, and ``tree_problems`` returns those of the whole tree; the caller
+(``build.check``) raises them all at once."""
 
 from __future__ import annotations
 
