@@ -1,7 +1,11 @@
 """Load the published tables: ``bilat.load_events()`` and friends.
 
 Parquet is read by default; CSV gives the same frame (categories, nullable integers and
-datetimes included), read with options derived from the same row models.
+datetimes included), read with options derived from the same table entries.
+
+Which dataset is read: ``data_dir`` if given; else ``$BILAT_DATA``; else ``./data`` when it holds
+a bilat dataset (a checkout of the repository); else the dataset installed with this version of
+bilat. A directory that is missing or damaged raises ``DataError``, naming it.
 """
 
 from __future__ import annotations
@@ -12,27 +16,60 @@ from typing import Literal
 
 import pandas as pd
 
-from bilat.metadata import DATASET_MARKER, csv_read_options
+from bilat.metadata import DATASET_MARKER, TABLES, csv_read_options
+from bilat.problems import DataError
 
 Format = Literal["parquet", "csv"]
+DATA_ENV = "BILAT_DATA"
+INSTALLED_DATASET = "dataset"
+"""The folder of the installed package that holds the dataset shipped with it (the repository's data/, see pyproject.toml)."""
+
+
+def installed_data_dir() -> Path:
+    """The dataset installed with bilat: ``bilat/dataset`` in an installed package, the
+    repository's ``data/`` in a checkout (and an editable install)."""
+    package = Path(__file__).parent
+    installed = package / INSTALLED_DATASET
+    return installed if installed.is_dir() else package.parent / "data"
 
 
 def find_data_dir(data_dir: str | Path | None = None) -> Path:
-    """``data_dir`` if given; else $BILAT_DATA; else ./data; else the data/ beside this package."""
-    candidates = [data_dir] if data_dir is not None else [os.environ.get("BILAT_DATA"), "data", Path(__file__).parent.parent / "data"]
-    for candidate in candidates:
-        if candidate is not None and (Path(candidate) / DATASET_MARKER).is_file():
-            return Path(candidate)
-    raise FileNotFoundError(f"no bilat data directory (one holding {DATASET_MARKER}) at {', '.join(str(c) for c in candidates if c)}")
+    """The data directory to read (see the module's docstring for the order)."""
+    if data_dir is not None or os.environ.get(DATA_ENV):
+        chosen = Path(data_dir if data_dir is not None else os.environ[DATA_ENV])
+        how = "" if data_dir is not None else f" (from ${DATA_ENV})"
+        if not (chosen / DATASET_MARKER).is_file():
+            state = "does not exist" if not chosen.exists() else f"holds no {DATASET_MARKER}"
+            raise DataError(
+                f"{chosen.as_posix()}{how} {state}, so it is no bilat dataset; give --data DIR (or data_dir=) of a data/ directory"
+            )
+        return chosen
+    for candidate in (Path("data"), installed_data_dir()):
+        if (candidate / DATASET_MARKER).is_file():
+            return candidate
+    raise DataError(f"no bilat dataset here (no data/{DATASET_MARKER}) nor installed with bilat; give --data DIR or set ${DATA_ENV}")
+
+
+def read_table(directory: Path, table: str, format: Format = "parquet") -> pd.DataFrame:
+    """One table of a data directory; DataError when it is missing or cannot be read."""
+    if format not in ("parquet", "csv"):
+        raise ValueError(f"format is 'parquet' or 'csv', not {format!r}")
+    if table not in TABLES:
+        raise ValueError(f"bilat publishes the tables {', '.join(TABLES)}, not {table!r}")
+    path = directory / f"{table}.{format}"
+    if not path.is_file():
+        raise DataError(f"{path.as_posix()} does not exist: {directory.as_posix()} is not a complete bilat data directory")
+    import pyarrow as pa
+
+    try:
+        return pd.read_parquet(path) if format == "parquet" else pd.read_csv(path, **csv_read_options(table))
+    except (OSError, ValueError, pa.ArrowException) as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise DataError(f"{path.as_posix()} cannot be read ({reason}); build it again with bilat build, or download it again") from None
 
 
 def load_table(table: str, format: Format = "parquet", data_dir: str | Path | None = None) -> pd.DataFrame:
-    directory = find_data_dir(data_dir)
-    if format == "parquet":
-        return pd.read_parquet(directory / f"{table}.parquet")
-    if format == "csv":
-        return pd.read_csv(directory / f"{table}.csv", **csv_read_options(table))
-    raise ValueError(f"format is 'parquet' or 'csv', not {format!r}")
+    return read_table(find_data_dir(data_dir), table, format)
 
 
 def load_events(format: Format = "parquet", data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -10,10 +10,12 @@ raises ``OutputError`` and leaves the last good output in place.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from bilat.api import find_data_dir, read_table
 from bilat.datapackage import datapackage
 from bilat.dates import DateNormalizer, DateReader
 from bilat.metadata import CHECKSUMS_FILE, DATAPACKAGE_FILE, PLOTS_DIR
@@ -21,12 +23,14 @@ from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.normalize import Checked, code_events, date_texts, tree_problems
 from bilat.plot.files import render_dyad, render_plots
 from bilat.problems import InputError, Problem
+from bilat.progress import Progress
 from bilat.publish import checksums, write_dataset, write_table
 from bilat.release import (
     CHANGELOG_HEAD,
     NOT_RELEASED,
     RECORD_FILE,
     UNRELEASED,
+    Edition,
     Release,
     ReleaseEntry,
     ReleaseRecord,
@@ -34,11 +38,14 @@ from bilat.release import (
     check_new_version,
     citation_cff,
     default_release_dir,
-    event_delta,
+    edition,
     load_release,
     next_version,
+    release_delta,
+    release_summary,
+    replace_block,
 )
-from bilat.seeds import Seeds, load_seeds, loading
+from bilat.seeds import Seeds, SourceDocument, folder_entries, load_seeds, loading
 from bilat.tables import tabulate, to_frame
 from bilat.yamlio import canonical_yaml
 
@@ -71,32 +78,46 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
 
 def _load_reading_dates(seeds_dir: Path) -> tuple[Seeds, dict[str, DateNormalizer]]:
     """``load_seeds``, with dateparser reading each document's dates on the other cores as it loads."""
-    with DateReader() as reader:
-        seeds = load_seeds(seeds_dir, each=lambda document: reader.add(document.meta.language, date_texts(document)))
+
+    def each(document: SourceDocument) -> None:
+        reader.add(document.meta.language, date_texts(document))
+        progress.step()
+
+    with DateReader() as reader, Progress("loading documents", len(folder_entries(seeds_dir))) as progress:
+        seeds = load_seeds(seeds_dir, each=each)
         return seeds, reader.normalizers()
 
 
-def build_tables(checked: Checked) -> dict[str, pd.DataFrame]:
-    """The published tables of a checked tree, with the last release's delta as ``changes``."""
-    return tabulate(checked.seeds, checked.events, checked.release.changes)
+def build_tables(checked: Checked) -> tuple[dict[str, pd.DataFrame], Edition]:
+    """The published tables of a checked tree, and its edition. ``changes`` is what the edition
+    changed: the last release's delta when the tree is that release, else the changes since it."""
+    tables = tabulate(checked.seeds, checked.events)
+    latest = checked.release.record.latest
+    delta, columns_changed = release_delta(checked.release.snapshot, tables["events"], tables["retired"])
+    found = edition(latest, delta, columns_changed)
+    if found.is_release:
+        changes = checked.release.changes
+        tables["changes"] = tables["changes"] if changes is None else to_frame("changes", changes.to_dict("records"))
+    else:
+        tables["changes"] = to_frame("changes", delta.assign(version=found.version).to_dict("records"))
+    return tables, found
 
 
 def build(seeds_dir: Path, out: Path, release_dir: Path | None = None, plots: bool = True) -> dict[str, pd.DataFrame]:
     checked = check(seeds_dir, release_dir)
-    tables = build_tables(checked)
-    publish(tables, checked.release.record, seeds_dir, out, plots)
+    tables, found = build_tables(checked)
+    publish(tables, checked.release.record, found, seeds_dir, out, plots)
     return tables
 
 
-def publish(tables: dict[str, pd.DataFrame], record: ReleaseRecord, seeds_dir: Path, out: Path, plots: bool = True) -> None:
-    """Save: the tables, ``datapackage.json`` and the charts, stamped with the record's latest release."""
-    version = record.latest.version if record.latest else "unreleased"
-    package = datapackage(record, sorted(tables["events"]["dyad"].unique()))
+def publish(tables: dict[str, pd.DataFrame], record: ReleaseRecord, found: Edition, seeds_dir: Path, out: Path, plots: bool = True) -> None:
+    """Save: the tables, ``datapackage.json`` and the charts, stamped with the build's edition."""
+    package = datapackage(record, found, sorted(tables["events"]["dyad"].unique()))
     write_dataset(
         tables,
         out,
         keep=(seeds_dir,),
-        metadata={"bilat.version": version},
+        metadata={"bilat.version": found.version},
         extra_files={DATAPACKAGE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"},
         also=(lambda staging: render_plots(tables["events"], staging / PLOTS_DIR)) if plots else None,
     )
@@ -112,11 +133,10 @@ def cut_release(
     if checked.release.record is UNRELEASED:
         raise InputError([Problem(f"{release_dir.as_posix()}/{RECORD_FILE}", 1, 1, "(file)", "no release record; create it first")])
     tables = tabulate(checked.seeds, checked.events)
-    record, snapshot = checked.release.record, checked.release.snapshot
-    delta = event_delta(snapshot, tables["events"], tables["retired"])
+    record = checked.release.record
+    delta, columns_changed = release_delta(checked.release.snapshot, tables["events"], tables["retired"])
     if record.latest is not None and delta.empty:
         raise InputError([Problem(f"{release_dir.as_posix()}/{RECORD_FILE}", 1, 1, "releases", "nothing changed since the last release")])
-    columns_changed = snapshot is not None and list(snapshot.columns) != list(tables["events"].columns)
     version = version or next_version(record.latest, delta, columns_changed)
     check_new_version(record.latest, version, date)
     counts = delta["change"].value_counts()
@@ -137,19 +157,40 @@ def cut_release(
     previous = changelog.read_text(encoding="utf-8").removeprefix(CHANGELOG_HEAD) if changelog.exists() else ""
     changelog.write_text(CHANGELOG_HEAD + changelog_section(entry, delta, tables["events"]) + previous, encoding="utf-8")
     (seeds_dir.parent / "CITATION.cff").write_text(citation_cff(record), encoding="utf-8")
-    publish(tables, record, seeds_dir, out)
+    publish(tables, record, Edition(version, entry), seeds_dir, out)
+    _update_readme(seeds_dir.parent / "README.md", entry, tables["events"], out)
     return entry, delta
 
 
-def plot(data_dir: Path, out: Path | None = None, dyad: str | None = None) -> list[Path]:
+README_EXAMPLE = re.compile(r"<!-- cite (?P<id>[0-9A-Z]{9}) -->")
+
+
+def _update_readme(readme: Path, entry: ReleaseEntry, events: pd.DataFrame, data_dir: Path) -> None:
+    """The README's first-screen summary and its citation example, for the new release."""
+    if not readme.is_file():
+        return
+    from bilat.cite import citation, find_event
+
+    text = replace_block(readme.read_text(encoding="utf-8"), "summary", release_summary(entry, events))
+    if (example := README_EXAMPLE.search(text)) and example["id"] in set(events["event_id"]):
+        text = replace_block(text, f"cite {example['id']}", "\n> " + citation(find_event(example["id"], data_dir)) + "\n")
+    readme.write_text(text, encoding="utf-8")
+
+
+def plot(data_dir: Path | None, out: Path | None = None, dyad: str | None = None) -> list[Path]:
     """Draw the charts from a data directory. Into the directory's own plots/ (the default),
-    its SHA256SUMS is brought up to date so that ``bilat verify`` still holds."""
-    events = pd.read_parquet(data_dir / "events.parquet")
+    its SHA256SUMS is brought up to date so that ``bilat verify`` still holds. ``dyad`` may be
+    written in either order and any case."""
+    data_dir = find_data_dir(data_dir)
+    events = read_table(data_dir, "events")
     target = out or data_dir / PLOTS_DIR
     if dyad is not None:
-        if dyad not in set(events["dyad"]):
-            raise InputError([Problem(f"{data_dir.as_posix()}/events.parquet", 1, 1, "dyad", f"no events for the dyad {dyad}")])
-        written = render_dyad(events, dyad, target)
+        wanted = "-".join(sorted(code.strip().upper() for code in dyad.split("-")))
+        dyads = sorted(set(events["dyad"]))
+        if wanted not in dyads:
+            message = f"no events for the dyad {dyad}; the dyads are {', '.join(dyads) or '(none)'}"
+            raise InputError([Problem(f"{data_dir.as_posix()}/events.parquet", 1, 1, "dyad", message)])
+        written = render_dyad(events, wanted, target)
     else:
         written = render_plots(events, target)
     if target.resolve().parent == data_dir.resolve():

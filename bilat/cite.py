@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from bilat.api import find_data_dir, read_table
 from bilat.ids import id_problem
-from bilat.problems import CiteError
+from bilat.metadata import DATAPACKAGE_FILE, LIST_SEPARATOR
+from bilat.models import pair_text
+from bilat.problems import CiteError, DataError
+from bilat.release import UNRELEASED_SUFFIX, UNRELEASED_VERSION
 
 _CROCKFORD_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
@@ -25,15 +29,22 @@ def canonical_id(typed: str) -> str:
 class Found:
     event: pd.Series
     version: str
+    """The release the citation names: the one this event is in as it stands."""
     title: str
     authors: list[str]
     released: str | None
+    changed_since: str | None = None
+    """Columns changed since release ``version``, when the data holds unreleased changes to the event."""
+    not_citable: str | None = None
+    """Why the event cannot be cited by version yet (it is in no release)."""
 
 
-def find_event(typed: str, data_dir: Path) -> Found:
+def find_event(typed: str, data_dir: Path | None) -> Found:
+    """The event as it stands in the data directory (see ``api.find_data_dir``), and the release to cite it by."""
+    directory = find_data_dir(data_dir)
     event_id = canonical_id(typed)
-    events = pd.read_parquet(data_dir / "events.parquet").set_index("event_id", drop=False)
-    retired = pd.read_parquet(data_dir / "retired.parquet").set_index("event_id")
+    events = read_table(directory, "events").set_index("event_id", drop=False)
+    retired = read_table(directory, "retired").set_index("event_id")
     known = sorted(set(events.index) | set(retired.index))
     if (problem := id_problem(event_id)) is not None:
         raise CiteError(f"{problem}.{_suggest(event_id, known)}")
@@ -43,10 +54,36 @@ def find_event(typed: str, data_dir: Path) -> Found:
         raise CiteError(f"{event_id} was retired: {tombstone['reason']}{pointer}")
     if event_id not in events.index:
         raise CiteError(f"{event_id} is a well-formed ID but no event in this dataset.{_suggest(event_id, known)}")
-    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
-    released = package.get("created", "")[:10] or None
+    package = _datapackage(directory)
     authors = [c["title"] for c in package.get("contributors", [])]
-    return Found(events.loc[event_id], package["version"], package["title"], authors, released)
+    version, last = package["version"], package.get("bilat:lastRelease")
+    if version.endswith(UNRELEASED_SUFFIX) or version == UNRELEASED_VERSION:
+        return _unreleased(events.loc[event_id], read_table(directory, "changes"), version, last, package["title"], authors)
+    return Found(events.loc[event_id], version, package["title"], authors, package.get("created", "")[:10] or None)
+
+
+def _unreleased(event: pd.Series, changes: pd.DataFrame, version: str, last: dict | None, title: str, authors: list[str]) -> Found:
+    """An event of a build with unreleased changes: cite the last release if the event is in it unchanged."""
+    if last is None:
+        why = f"{event.event_id} is in a build of no release, so it cannot be cited by version yet; `bilat show` prints it"
+        return Found(event, version, title, authors, None, not_citable=why)
+    change = changes[changes["event_id"] == event.event_id]
+    if not change.empty and change["change"].iloc[0] == "added":
+        why = (
+            f"{event.event_id} was added after release {last['version']} and is in no release yet, so it cannot be cited by "
+            "version until the next release; `bilat show` prints it"
+        )
+        return Found(event, version, title, authors, None, not_citable=why)
+    fields = change["fields"].iloc[0] if not change.empty else None
+    return Found(event, last["version"], title, authors, last["date"], fields.replace(LIST_SEPARATOR, ", ") if fields else None)
+
+
+def _datapackage(directory: Path) -> dict:
+    path = directory / DATAPACKAGE_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise DataError(f"{path.as_posix()} cannot be read ({err}); build it again with bilat build, or download it again") from None
 
 
 def _suggest(event_id: str, known: list[str], limit: int = 3) -> str:
@@ -69,16 +106,21 @@ def _distance(a: str, b: str) -> int:
 
 
 def citation(found: Found, style: str = "text") -> str:
+    if found.not_citable:
+        raise CiteError(found.not_citable)
     event = found.event
-    what = f"{event.event_type} {event.status}, {event.actor1}→{event.actor2}, {event.date}"
+    what = f"{event.event_type} {event.status}, {pair_text(event.event_type, event.actor1, event.actor2)}, {event.date}"
     summary = event.summary.rstrip(".")
     released = f", released {found.released}" if found.released else ""
     authors = "; ".join(found.authors)
     if style == "text":
-        return (
+        text = (
             f"{authors}. {found.title}, version {found.version}{released}. Event {event.event_id}: {summary} ({what}). "
             f"Find it as event_id {event.event_id} in events.csv or events.parquet of version {found.version}."
         )
+        if found.changed_since:
+            text += f" (Unreleased: since {found.version} this event's {found.changed_since} changed; the text above is the new one.)"
+        return text
     if style == "bibtex":
         year = found.released[:4] if found.released else ""
         return "\n".join(
@@ -99,7 +141,8 @@ def show(found: Found, data_dir: Path, seeds_dir: Path) -> str:
     """The event's fields, then each quote inside its sentence, the quote marked [[like this]]."""
     event = found.event
     lines = [f"{name}: {value}" for name, value in event.items() if not pd.isna(value)]
-    evidence = pd.read_parquet(data_dir / "evidence.parquet")
+    evidence = read_table(find_data_dir(data_dir), "evidence")
+    missing = []
     for quote in evidence[evidence["event_id"] == event.event_id].itertuples():
         lines += ["", f"quote from {quote.doc_id}, characters {quote.char_start}-{quote.char_end}:"]
         document = seeds_dir / quote.doc_id / "document.txt"
@@ -113,4 +156,8 @@ def show(found: Found, data_dir: Path, seeds_dir: Path) -> str:
             )
         else:
             lines.append(f"  [[{quote.quote}]]")
+            missing.append(quote.doc_id)
+    if missing:
+        document = f"{seeds_dir.as_posix()}/{missing[0]}/document.txt"
+        lines += ["", f"(no {document} here, so each quote is shown alone; give --seeds DIR to see its sentence)"]
     return "\n".join(lines)

@@ -6,7 +6,9 @@ options. A handler imports what it uses, so that ``bilat check`` starts at once.
 
 Error policy: a handler raises ``InputError`` (located problems in the input), ``OutputError``
 (the output cannot or must not be written) or ``CiteError`` (an ID that cannot be cited); ``main``
-prints them and exits 1. A usage error exits 2. Nothing else is expected to escape.
+prints them and exits 1, as it does for a data directory that cannot be read (``DataError``) and
+any other file error. A usage error exits 2. Anything else is a bug in bilat: it is reported in
+one line with exit 70 (``BILAT_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -15,15 +17,16 @@ import argparse
 import datetime as dt
 import importlib.metadata
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bilat.problems import CiteError, InputError, OutputError
+from bilat.problems import CiteError, DataError, InputError, OutputError
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,9 @@ def option(*flags: str, **settings: Any) -> Option:
 
 
 SEEDS = option("--seeds", type=Path, default=Path("seeds"), help="the seeds directory (default: seeds)")
-DATA = option("--data", type=Path, default=Path("data"), help="the data directory to read (default: data)")
+DATA = option(
+    "--data", type=Path, help="the data directory to read (default: $BILAT_DATA, else ./data, else the dataset installed with bilat)"
+)
 OUT_DATA = option("--out", type=Path, default=Path("data"), help="the output directory (default: data)")
 
 
@@ -71,9 +76,17 @@ def command_build(args: argparse.Namespace) -> int:
     Example: bilat build --seeds seeds --out data
     """
     from bilat.build import build
+    from bilat.metadata import PLOTS_DIR
 
+    had_plots = (args.out / PLOTS_DIR).is_dir()
     tables = build(args.seeds, args.out, plots=not args.no_plots)
     print(f"wrote {len(tables['events'])} events from {len(tables['documents'])} documents to {args.out.as_posix()}/")
+    if args.no_plots and had_plots:
+        print(
+            f"bilat build: --no-plots leaves {PLOTS_DIR}/ out, so the charts that were in {args.out.as_posix()}/{PLOTS_DIR}/ are gone "
+            "(they would no longer match the data); `bilat plot` draws them again",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -126,7 +139,10 @@ def command_mint(args: argparse.Namespace) -> int:
     """
     from bilat.mint import mint_seeds
 
-    print(f"minted {mint_seeds(args.seeds)} IDs")
+    minted = mint_seeds(args.seeds)
+    for each in minted:
+        print(each)
+    print(f"minted {len(minted)} IDs")
     return EXIT_OK
 
 
@@ -177,12 +193,11 @@ def command_diff(args: argparse.Namespace) -> int:
 
     Example: bilat diff old/data data
     """
-    import pandas as pd
-
+    from bilat.api import find_data_dir, read_table
     from bilat.release import event_delta
 
-    old, new = (pd.read_parquet(d / "events.parquet") for d in (args.old, args.new))
-    delta = event_delta(old, new, pd.read_parquet(args.new / "retired.parquet"))
+    old, new = (read_table(find_data_dir(directory), "events") for directory in (args.old, args.new))
+    delta = event_delta(old, new, read_table(args.new, "retired"))
     for row in delta.itertuples():
         detail = {"changed": row.fields, "retired": row.reason}.get(row.change)
         print(f"{row.change:8} {row.event_id}" + (f"  {detail}" if isinstance(detail, str) else ""))
@@ -245,7 +260,13 @@ COMMANDS: dict[str, Command] = {
     for command in (
         Command(
             command_build,
-            (SEEDS, OUT_DATA, option("--no-plots", action="store_true", help="leave out plots/ (faster; the output is then incomplete)")),
+            (
+                SEEDS,
+                OUT_DATA,
+                option(
+                    "--no-plots", action="store_true", help="leave out plots/, removing the charts there (faster; `bilat plot` draws them)"
+                ),
+            ),
         ),
         Command(
             command_check, (SEEDS, option("--no-cache", action="store_true", help="check every document afresh; read and write no cache"))
@@ -323,9 +344,18 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as err:
         print(f"bilat {args.command}: {err}; nothing was replaced", file=sys.stderr)
         return EXIT_INPUT
-    except CiteError as err:
+    except (CiteError, DataError) as err:
         print(f"bilat {args.command}: {err}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"bilat {args.command}: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as err:  # noqa: BLE001 - a user gets a message, never a traceback
+        if os.environ.get("BILAT_DEBUG"):
+            raise
+        print(f"bilat {args.command}: internal error ({type(err).__name__}: {err}); set BILAT_DEBUG=1 to see where", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

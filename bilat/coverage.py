@@ -17,6 +17,7 @@ from dateparser.search import search_dates
 
 from bilat.normalize import Checked, DocumentCoding
 from bilat.problems import Problem, line_col
+from bilat.progress import Progress
 from bilat.seeds import SourceDocument
 
 _MONTH = "|".join(
@@ -79,10 +80,21 @@ def uncovered_mentions(coding: DocumentCoding, document: SourceDocument) -> list
 def coverage_problems(checked: Checked) -> list[Problem]:
     """One problem per uncovered date mention, located in the document text."""
     problems = []
-    for document, coding in zip(checked.seeds.documents, checked.codings, strict=True):
-        display = f"{document.located.file.removesuffix('events.yaml')}document.txt"
-        for mention in uncovered_mentions(coding, document):
-            line, col = line_col(document.text, mention.start)
-            message = f"{mention.text!r} is in no event's quotes and not dismissed in events.yaml"
-            problems.append(Problem(display, line, col, "date", message))
+    with Progress("finding date mentions", len(checked.codings)) as progress:
+        for document, coding in zip(checked.seeds.documents, checked.codings, strict=True):
+            progress.step()
+            problems += _uncovered_problems(document, coding)
     return problems
+
+
+def _uncovered_problems(document: SourceDocument, coding: DocumentCoding) -> list[Problem]:
+    display = f"{document.located.file.removesuffix('events.yaml')}document.txt"
+    return [
+        Problem(
+            display,
+            *line_col(document.text, mention.start),
+            "date",
+            f"{mention.text!r} is in no event's quotes and not dismissed in events.yaml",
+        )
+        for mention in uncovered_mentions(coding, document)
+    ]

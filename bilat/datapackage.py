@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bilat.metadata import TABLES, TIMELINE_TABLE, TIMELINES_DIR, Table
-from bilat.release import ReleaseRecord
+from bilat.release import Edition, ReleaseRecord
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 LICENSES = {"CC-BY-4.0": "Creative Commons Attribution 4.0", "MIT": "MIT License"}
@@ -37,7 +37,10 @@ def _resource(name: str, path: str, table: Table, for_parquet: bool, with_keys: 
     return resource | {"schema": schema}
 
 
-def datapackage(record: ReleaseRecord, dyads: list[str]) -> dict[str, Any]:
+def datapackage(record: ReleaseRecord, found: Edition, dyads: list[str]) -> dict[str, Any]:
+    """The package of a build of edition ``found``: ``version`` is the release it is, or says that it
+    holds unreleased changes (``1.0.0+unreleased``); ``created`` is the release's date, and only a
+    release has one. ``bilat:lastRelease`` names the last release either way, for citations."""
     info = record.dataset
     resources = []
     for for_parquet in (False, True):
@@ -53,12 +56,14 @@ def datapackage(record: ReleaseRecord, dyads: list[str]) -> dict[str, Any]:
         "name": info.name,
         "title": info.title,
         "description": info.description,
-        "version": record.latest.version if record.latest else "0.0.0",
+        "version": found.version,
         "licenses": [{"name": info.data_license, "title": LICENSES.get(info.data_license, info.data_license)}],
         "contributors": [{"title": name, "roles": ["author"]} for name in info.authors],
         "keywords": ["event data", "international relations", "arms transfers", "sanctions"],
         "resources": resources,
     }
-    if record.latest:
-        package["created"] = f"{record.latest.date}T00:00:00Z"
+    if found.is_release:
+        package["created"] = f"{found.last.date}T00:00:00Z"
+    if found.last is not None:
+        package["bilat:lastRelease"] = {"version": found.last.version, "date": found.last.date}
     return package

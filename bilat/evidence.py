@@ -100,7 +100,7 @@ def locate(quote: str, document: FoldedText, occurrence: int | None = None) -> M
         raise QuoteError(f"occurrence counts from 1, not {occurrence}")
     found = _matches(quote, document)
     if not found:
-        raise QuoteError(f"not found in the document: {_preview(quote)}")
+        raise QuoteError(not_found_message(quote, document))
     if occurrence is None and len(found) > 1:
         raise QuoteError(f"found {len(found)} times in the document; add occurrence: 1 to {len(found)} to choose")
     if occurrence is not None and occurrence > len(found):
@@ -112,7 +112,7 @@ def locate_all(passage: str, document: FoldedText) -> list[Match]:
     """Every occurrence of ``passage``; QuoteError when there is none."""
     found = _matches(passage, document)
     if not found:
-        raise QuoteError(f"not found in the document: {_preview(passage)}")
+        raise QuoteError(not_found_message(passage, document))
     return found
 
 
@@ -127,6 +127,26 @@ def _on_boundaries(document: FoldedText, start: int, end: int) -> bool:
 
 def contains(quote: str, fragment: str) -> bool:
     return fold(fragment) in fold(quote)
+
+
+def not_found_message(quote: str, document: FoldedText, context: int = 30) -> str:
+    """Where a quote departs from the document, as a diff would show it: the longest start of the
+    quote that the document holds, and the words that follow it on each side."""
+    needle, haystack = fold(quote), document.folded
+    low, high = 0, len(needle)  # the longest prefix found: a prefix is found whenever a longer one is
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if needle[:middle] in haystack else (low, middle - 1)
+    if low == 0:
+        return f"not found in the document, nor any start of it: {_preview(needle)}"
+    at = haystack.find(needle[:low])
+    where = _original(document, at)[0]
+    matched = needle[:low] if low <= context else "…" + needle[low - context : low]
+    return (
+        f"not found in the document: its first {low} of {len(needle)} characters match at character {where} "
+        f"({matched!r}), then the quote has {_preview(needle[low:], context)} where the document has "
+        f"{_preview(haystack[at + low : at + low + context], context)}"
+    )
 
 
 def _preview(text: str, limit: int = 60) -> str:

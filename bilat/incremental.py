@@ -28,6 +28,7 @@ from typing import NamedTuple
 from bilat.dates import DateNormalizer, DateReader
 from bilat.normalize import DocumentFacts, EventFacts, code_document, date_texts, tree_problems, with_languages
 from bilat.problems import InputError, Problem
+from bilat.progress import Progress
 from bilat.release import RECORD_FILE, SNAPSHOT_FILE, ReleasedIds, released_ids
 from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
@@ -88,8 +89,12 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     for name, is_symlink in folder_entries(seeds_dir):
         entries[name] = None if is_symlink or not DOC_ID.fullmatch(name) else _reuse(cached.get(name), f"{seeds_dir}/{name}", written_ns)
     # Every document that changed is loaded first, so that dateparser can read their dates on the other cores meanwhile.
-    with DateReader() as reader:
-        loaded = {name: _load(seeds_dir, seeds_dir / name, reader) for name, entry in entries.items() if entry is None}
+    changed = [name for name, entry in entries.items() if entry is None]
+    with DateReader() as reader, Progress("loading changed documents", len(changed)) as progress:
+        loaded = {}
+        for name in changed:
+            loaded[name] = _load(seeds_dir, seeds_dir / name, reader)
+            progress.step()
         read_ahead = reader.normalizers()
     languages = {document.meta.language for _, _, document, _ in loaded.values() if document is not None}
     normalizers = with_languages({language: DateNormalizer(language, memo) for language, memo in readings.items()}, languages)

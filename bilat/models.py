@@ -324,7 +324,6 @@ Event = Annotated[Visit | Agreement | Sanction | Sale, Field(discriminator="type
 EVENT_TYPES = {model.model_fields["type"].annotation.__args__[0]: model for model in (Visit, Agreement, Sanction, Sale)}
 
 
-
 def statuses(event_type: str) -> type[Status]:
     """The status enum of one event type."""
     return EVENT_TYPES[event_type].model_fields["status"].annotation
@@ -341,6 +340,12 @@ ROLES: dict[str, tuple[str, str]] = {
     "sanction": ("sender", "target"),
     "sale": ("supplier", "recipient"),
 }
+
+
+def pair_text(event_type: str, actor1: str, actor2: str) -> str:
+    """``RUS→IRN`` for a directed event; ``RUS–IRN`` for an agreement, whose parties have no direction."""
+    first, second = ROLES[event_type]
+    return f"{actor1}{'–' if first == second else '→'}{actor2}"
 
 
 class Dismissal(Record):

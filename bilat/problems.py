@@ -36,3 +36,7 @@ class OutputError(Exception):
 
 class CiteError(Exception):
     """The ID cannot be cited; the message says why and what to try."""
+
+
+class DataError(Exception):
+    """A data directory (or a file in it) is missing or cannot be read; the message names it and what to do."""

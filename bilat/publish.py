@@ -5,6 +5,7 @@ next build removes what it left behind."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Callable
 from csv import QUOTE_MINIMAL
@@ -14,13 +15,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from bilat.metadata import CHECKSUMS_FILE, DATASET_MARKER, TIMELINE_TABLE, TIMELINES_DIR
-from bilat.problems import OutputError
+from bilat.problems import DataError, OutputError
 from bilat.tables import to_arrow
 
 STAGING_SUFFIX = ".staging"
 RETIRING_SUFFIX = ".retiring"
-
-
 
 
 def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str, str] | None = None, csv: bool = True) -> None:
@@ -42,8 +41,6 @@ def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str,
         quoting=QUOTE_MINIMAL,
         encoding="utf-8",
     )
-
-
 
 
 def write_dataset(
@@ -94,11 +91,19 @@ def checksums(directory: Path) -> str:
 
 
 def verify(directory: Path) -> list[str]:
-    """One line per file that differs from SHA256SUMS: changed, missing or extra."""
+    """One line per file that differs from SHA256SUMS: changed, missing or extra. DataError when
+    there is nothing to verify against: no such directory, or no readable SHA256SUMS in it."""
     listed = directory / CHECKSUMS_FILE
+    if not directory.is_dir():
+        raise DataError(f"{directory.as_posix()} is not a directory; give the data directory to verify")
     if not listed.is_file():
-        return [f"{CHECKSUMS_FILE}: missing, so nothing can be verified"]
-    expected = dict(reversed(line.split("  ", 1)) for line in listed.read_text(encoding="utf-8").splitlines() if line)
+        raise DataError(f"{listed.as_posix()} is missing, so nothing can be verified")
+    expected = {}
+    for number, line in enumerate(listed.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        digest, separator, name = line.partition("  ")
+        if not (separator and re.fullmatch(r"[0-9a-f]{64}", digest) and name):
+            raise DataError(f"{listed.as_posix()}:{number}: not a line of sha256sum output ('<64 hex digits>  <path>'): {line[:60]!r}")
+        expected[name] = digest
     actual = dict(reversed(line.split("  ", 1)) for line in checksums(directory).splitlines() if line)
     report = [f"{name}: changed" for name in sorted(expected.keys() & actual.keys()) if expected[name] != actual[name]]
     report += [f"{name}: missing" for name in sorted(expected.keys() - actual.keys())]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import AfterValidator, Field, StringConstraints
 
 from bilat.metadata import LIST_SEPARATOR, Change
-from bilat.models import Record, Text
+from bilat.models import Record, Text, pair_text
 from bilat.problems import InputError, Problem
 from bilat.seeds import read_yaml_model
 
@@ -185,6 +185,39 @@ def _same(a: object, b: object) -> bool:
     return bool(a == b) if not (pd.isna(a) or pd.isna(b)) else False
 
 
+UNRELEASED_SUFFIX = "+unreleased"
+UNRELEASED_VERSION = "unreleased"
+"""The version of a build from a tree that was never released."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What a build is: exactly the last release, or unreleased changes since it (or since nothing)."""
+
+    version: str
+    """``1.0.0`` for the release itself, ``1.0.0+unreleased`` for changes since it, ``unreleased`` before any release."""
+    last: ReleaseEntry | None
+
+    @property
+    def is_release(self) -> bool:
+        return self.last is not None and self.version == self.last.version
+
+
+def edition(latest: ReleaseEntry | None, delta: pd.DataFrame, columns_changed: bool) -> Edition:
+    """The edition of a build whose events differ from the last release by ``delta``."""
+    if latest is None:
+        return Edition(UNRELEASED_VERSION, None)
+    if delta.empty and not columns_changed:
+        return Edition(latest.version, latest)
+    return Edition(latest.version + UNRELEASED_SUFFIX, latest)
+
+
+def release_delta(snapshot: pd.DataFrame | None, events: pd.DataFrame, retired: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The delta of ``events`` against the last release's snapshot, and whether the columns changed."""
+    columns_changed = snapshot is not None and list(snapshot.columns) != list(events.columns)
+    return event_delta(snapshot, events, retired), columns_changed
+
+
 def next_version(latest: ReleaseEntry | None, delta: pd.DataFrame, columns_changed: bool) -> str:
     """SemVer: major for a column change, minor for new events, patch for corrections."""
     if latest is None:
@@ -223,13 +256,35 @@ def changelog_section(entry: ReleaseEntry, delta: pd.DataFrame, events: pd.DataF
         for row in rows.itertuples():
             if change == Change.added:
                 event = summaries.loc[row.event_id]
-                lines.append(f"- `{row.event_id}` {event.event_type} {event.actor1}→{event.actor2} {event.date}: {event.summary}")
+                pair = pair_text(event.event_type, event.actor1, event.actor2)
+                lines.append(f"- `{row.event_id}` {event.event_type} {pair} {event.date}: {event.summary}")
             elif change == Change.changed:
                 lines.append(f"- `{row.event_id}`: {row.fields.replace(LIST_SEPARATOR, ', ')}")
             else:
                 merged = f" (merged into `{row.merged_into}`)" if isinstance(row.merged_into, str) else ""
                 lines.append(f"- `{row.event_id}`: {row.reason}{merged}")
     return "\n".join(lines) + "\n"
+
+
+def release_summary(entry: ReleaseEntry, events: pd.DataFrame) -> str:
+    """One sentence on what a release holds, for the README's first screen."""
+    import pandas as pd
+
+    known = pd.concat([events["date_start"], events["date_end"]]).dropna()
+    span = f", dated {known.min().year}–{known.max().year}" if len(known) else ""
+    return (
+        f"Release {entry.version} ({entry.date}) holds {len(events)} events from {events['doc_id'].nunique()} documents, "
+        f"between {events['dyad'].nunique()} pairs of actors{span}."
+    )
+
+
+def replace_block(text: str, name: str, content: str) -> str:
+    """``text`` with what stands between ``<!-- name -->`` and ``<!-- /name -->`` replaced by ``content``."""
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    if start not in text or end not in text:
+        return text
+    head, rest = text.split(start, 1)
+    return head + start + content + end + rest.split(end, 1)[1]
 
 
 def citation_cff(record: ReleaseRecord) -> str:

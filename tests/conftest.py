@@ -30,3 +30,19 @@ def fresh_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("fresh") / "data"
     build(SEEDS, out)
     return out
+
+
+def check_summary(seeds: Path = SEEDS) -> str:
+    """What ``bilat check`` says of a tree that passes, counted from its YAML files alone."""
+    import yaml
+
+    files = sorted(seeds.glob("*/events.yaml"))
+    events = sum(len(yaml.safe_load(path.read_text(encoding="utf-8")).get("events") or []) for path in files)
+    return f"ok: {events} events in {len(files)} documents\n"
+
+
+def releases(root: Path = ROOT) -> list[dict]:
+    """The release record's releases, oldest first."""
+    import yaml
+
+    return yaml.safe_load((root / "release" / "release.yaml").read_text(encoding="utf-8"))["releases"]

@@ -70,10 +70,10 @@ def test_the_corpus_passes_check_and_has_the_promised_mix(tmp_path: Path, capsys
 
 def test_dates_read_on_several_cores_give_the_same_dataset(tmp_path: Path, monkeypatch) -> None:
     seeds = generate(tmp_path / "seeds", 400, seed=4)
-    alone = build_tables(check(seeds))
+    alone, _ = build_tables(check(seeds))
     monkeypatch.setattr(bilat.dates.DateReader, "PARALLEL_FROM", 1)
     monkeypatch.setattr(bilat.dates.DateReader, "BATCH", 7)
     monkeypatch.setattr(bilat.dates.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
-    shared = build_tables(check(seeds))
+    shared, _ = build_tables(check(seeds))
     for name, frame in alone.items():
         pd.testing.assert_frame_equal(shared[name], frame, check_exact=True)

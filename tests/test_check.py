@@ -245,11 +245,13 @@ def test_mint_gives_an_id_to_an_event_without_one(seeds, capsys):
     edit(path, '  - id: "38BWXSK8F"\n    type:', "  - type:")
     assert run(capsys, "check", "--seeds", seeds)[0] == 1
 
-    code, _, err = run(capsys, "mint", "--seeds", seeds)
+    code, out, err = run(capsys, "mint", "--seeds", seeds)
     assert code == 0, err
 
     minted = sorted(set(re.findall(r'^  - id: "([^"]*)"$', path.read_text(encoding="utf-8"), re.MULTILINE)) - taken)
     assert len(minted) == 1
+    assert re.search(rf"^{re.escape(path.as_posix())}: events\[\d+\] is now {minted[0]} \(visit ", out, re.MULTILINE), out
+    assert out.splitlines()[-1] == "minted 1 IDs"
     assert is_valid_id(minted[0])
     assert minted[0] not in taken
     assert path.read_text(encoding="utf-8") == original.replace("38BWXSK8F", minted[0])

@@ -21,7 +21,7 @@ from bilat.build import build
 from bilat.cli import main
 from bilat.ids import mint_id
 from bilat.release import event_delta
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, releases
 
 SHOIGU = "639ef802b4573800"
 MOU = "ca07c16d152b956b"
@@ -81,24 +81,27 @@ def test_release_records_an_added_a_changed_and_a_retired_event(project: Path, c
     added = sale.replace('id: "93CATQVMK"', f'id: "{new_id}"')  # ... and coded again as a new event
     edit(shoigu, "dismissed:\n", added + "dismissed:\n")
 
-    code, out, err = run(capsys, "release", "--seeds", seeds, "--out", project / "data", "--date", "2026-12-01")
+    last = releases(project)[-1]
+    major, minor, _ = map(int, last["version"].split("."))
+    expected = f"{major}.{minor + 1}.0"  # an event was added: a minor release
+    code, out, err = run(capsys, "release", "--seeds", seeds, "--out", project / "data", "--date", last["date"])
     assert code == 0, err
-    assert "1.1.0" in out
+    assert f"released {expected} ({last['date']})" in out
     changes = pd.read_parquet(project / "data" / "changes.parquet").set_index("event_id")
     assert changes.loc[new_id, "change"] == "added"
     assert (changes.loc["MQHZEVV5E", "change"], changes.loc["MQHZEVV5E", "fields"]) == ("changed", "summary")
     assert (changes.loc["93CATQVMK", "change"], changes.loc["93CATQVMK", "merged_into"]) == ("retired", "KM71SBP7N")
     assert changes.loc["KM71SBP7N", "fields"] == "follows"
-    assert set(changes["version"]) == {"1.1.0"}
+    assert set(changes["version"]) == {expected}
     changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert changelog.index("## 1.1.0 (2026-12-01)") < changelog.index("## 1.0.0 (2026-11-21)")
+    assert changelog.index(f"## {expected} ({last['date']})") < changelog.index(f"## {last['version']} ({last['date']})")
     assert f"`{new_id}`" in changelog and "`93CATQVMK`: Recoded as part of the cancellation record. (merged into `KM71SBP7N`)" in changelog
-    assert yaml.safe_load((project / "CITATION.cff").read_text())["version"] == "1.1.0"
-    assert pq.read_schema(project / "data" / "events.parquet").metadata[b"bilat.version"] == b"1.1.0"
-    assert json.loads((project / "data" / "datapackage.json").read_text())["version"] == "1.1.0"
+    assert yaml.safe_load((project / "CITATION.cff").read_text())["version"] == expected
+    assert pq.read_schema(project / "data" / "events.parquet").metadata[b"bilat.version"].decode() == expected
+    assert json.loads((project / "data" / "datapackage.json").read_text())["version"] == expected
     assert mou.exists()
 
-    code, _, err = run(capsys, "release", "--seeds", seeds, "--out", project / "data", "--date", "2026-12-02")
+    code, _, err = run(capsys, "release", "--seeds", seeds, "--out", project / "data", "--date", last["date"])
     assert code == 1 and "nothing changed since the last release" in err
 
 
@@ -119,7 +122,7 @@ def test_an_id_of_the_last_release_cannot_vanish_without_a_tombstone(project: Pa
     before = {p: p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()}
     code, _, err = run(capsys, "build", "--seeds", project / "seeds", "--out", project / "data")
     assert code == 1
-    assert "seeds/retired.yaml:1:1: retired: THSVAH4CJ of release 1.0.0 is gone; add a tombstone" in err
+    assert f"seeds/retired.yaml:1:1: retired: THSVAH4CJ of release {releases()[-1]['version']} is gone; add a tombstone" in err
     assert {p: p.read_bytes() for p in (project / "data").rglob("*") if p.is_file()} == before
 
 
@@ -201,14 +204,15 @@ def test_verify_names_each_changed_missing_and_extra_file(tmp_path: Path, capsys
 def test_cite_accepts_the_id_however_typed(typed: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "cite", typed, "--data", DATA)
     assert code == 0
-    assert "Event CB31KRM6G: Russian Defense Minister Sergei Shoigu visited Tehran" in out
-    assert "version 1.0.0" in out and "(visit occurred, RUS→IRN, 2015-01-20)" in out
+    event = pd.read_parquet(DATA / "events.parquet").set_index("event_id").loc["CB31KRM6G"]
+    assert f"Event CB31KRM6G: {event.summary.rstrip('.')}" in out
+    assert f"version {releases()[-1]['version']}" in out and f"(visit {event.status}, RUS→IRN, {event.date})" in out
 
 
 def test_cite_as_bibtex(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "cite", "AX6SXCFQ1", "--format", "bibtex", "--data", DATA)
     assert code == 0
-    assert out.startswith("@misc{bilat-ax6sxcfq1,") and "version = {1.0.0}" in out
+    assert out.startswith("@misc{bilat-ax6sxcfq1,") and f"version = {{{releases()[-1]['version']}}}" in out
 
 
 @pytest.mark.parametrize("typed", ["CB31KRM7G", "CB31KMR6G", "CB31KRM6"])
@@ -267,3 +271,23 @@ def test_the_readmes_citation_example_is_what_cite_prints(capsys: pytest.Capture
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     code, out, _ = run(capsys, "cite", "CB31KRM6G", "--data", DATA)
     assert code == 0 and f"> {out.strip()}" in readme
+
+
+def test_the_readmes_first_screen_says_what_the_last_release_holds() -> None:
+    from bilat.release import ReleaseEntry, release_summary
+
+    entry = ReleaseEntry.model_validate(releases()[-1])
+    summary = release_summary(entry, pd.read_parquet(ROOT / "release" / "events.parquet"))
+    assert f"<!-- summary -->{summary}<!-- /summary -->" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_release_rewrites_the_readmes_summary_and_citation_example(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(ROOT / "README.md", project / "README.md")
+    edit(project / "seeds" / MOU / "events.yaml", "signed a Memorandum", "signed a memorandum")
+    code, out, err = run(capsys, "release", "--seeds", project / "seeds", "--out", project / "data", "--date", releases()[-1]["date"])
+    assert code == 0, err
+    version = out.split()[1]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert f"<!-- summary -->Release {version} (" in readme
+    code, cited, _ = run(capsys, "cite", "CB31KRM6G", "--data", project / "data")
+    assert code == 0 and f"version {version}" in cited and f"> {cited.strip()}\n<!-- /cite CB31KRM6G -->" in readme
