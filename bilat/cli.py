@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bilat.problems import CiteError, DataError, InputError, OutputError
+from bilat.problems import CiteError, DataError, InputError, OutputError, UsageError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -65,6 +65,38 @@ class Command:
     @property
     def description(self) -> str:
         return inspect.cleandoc(self.handler.__doc__ or "")
+
+
+def command_add(args: argparse.Namespace) -> int:
+    """Add a source document to the seeds: its text byte for byte, and its document block.
+
+    The text goes to seeds/<doc_id>/document.txt, where doc_id is the first 16 hex digits of its
+    sha256, and events.yaml gets the document block with no events yet. Without --published, a
+    full date printed near the top of the text is proposed (and published_reason says so);
+    otherwise the date is recorded as unknown ('../..'). The doc_id is the last line printed.
+
+    Example: bilat add article.txt --title "Turkey and Pakistan sign defence pact" --published 2026-03-04
+    """
+    from bilat.adding import add_document
+
+    options = {
+        "title": args.title,
+        "published": args.published,
+        "published_reason": args.published_reason,
+        "author": args.author,
+        "publisher": args.publisher,
+        "url": args.url,
+        "language": args.language,
+    }
+    document = add_document(args.file, args.seeds, options)
+    meta = document.meta
+    print(
+        f"added {args.seeds.as_posix()}/{document.doc_id}/ ({len(document.raw)} bytes), published {meta.published} ({meta.published_basis})"
+    )
+    if document.date_line:
+        print(f"the publication date was read from {document.date_line!r}: check it in events.yaml")
+    print(document.doc_id)
+    return EXIT_OK
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -259,6 +291,20 @@ COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
         Command(
+            command_add,
+            (
+                option("file", type=Path, metavar="FILE", help="the document's text, UTF-8"),
+                option("--title", required=True, help="the headline, as printed"),
+                option("--published", help="the publication date, EDTF: 2015-08-20, 2015-08, 2015-01-20/2015-04-13 (default: see above)"),
+                option("--published-reason", help="how the publication date was worked out, when the text does not print it"),
+                option("--author", help="the author, as the document names them"),
+                option("--publisher", help="the outlet, as the document names it"),
+                option("--url", help="where it was published"),
+                option("--language", default="en", help="ISO 639-1 code of the text (default: en)"),
+                SEEDS,
+            ),
+        ),
+        Command(
             command_build,
             (
                 SEEDS,
@@ -344,6 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     except OutputError as err:
         print(f"bilat {args.command}: {err}; nothing was replaced", file=sys.stderr)
         return EXIT_INPUT
+    except UsageError as err:
+        for message in err.messages:
+            print(f"bilat {args.command}: {message}", file=sys.stderr)
+        return EXIT_USAGE
     except (CiteError, DataError) as err:
         print(f"bilat {args.command}: {err}", file=sys.stderr)
         return EXIT_INPUT

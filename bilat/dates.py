@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
 import os
 import re
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from enum import StrEnum
 from dateparser.date import DateDataParser
 
 from bilat.edtf import Bounds, Precision, calendar_bounds, format_date, format_interval, parse_edtf
+from bilat.workers import worker_pool
 
 
 class DateBasis(StrEnum):
@@ -236,9 +236,7 @@ class DateReader:
                 self._seen.add((language, text))
                 self._batch.setdefault(language, []).append(text)
         if self._pool is None and len(self._seen) >= self.PARALLEL_FROM:
-            # fork hands the workers the modules already imported; elsewhere each one imports them afresh.
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context(method))
+            self._pool = worker_pool(self._workers)
         if self._pool is not None and sum(map(len, self._batch.values())) >= self.BATCH:
             self._hand_out()
 

@@ -117,6 +117,7 @@ class RetiredIds(Record):
 class PublishedBasis(StrEnum):
     printed = "printed"
     inferred = "inferred"
+    unknown = "unknown"
 
 
 class DocumentMeta(Record):
@@ -126,7 +127,9 @@ class DocumentMeta(Record):
     publisher: Text | None = Field(None, description="Outlet, as the document names it.")
     author: Text | None = Field(None, description="As the document names it; empty when it names none.")
     published: Edtf
-    published_basis: PublishedBasis = Field(description="printed: the date is in the text; inferred: see published_reason.")
+    published_basis: PublishedBasis = Field(
+        description="printed: the date is in the text; inferred: see published_reason; unknown: not known yet (published is '../..')."
+    )
     published_reason: Text | None = Field(None, description="How an inferred publication date was worked out.")
     url: Url | None = Field(None, description="Where it was published, when known.")
     language: Annotated[str, AfterValidator(_dateparser_language)] = Field(description="ISO 639-1 code of the text.")
@@ -136,6 +139,8 @@ class DocumentMeta(Record):
     def _inferred_needs_reason(self) -> Self:
         if self.published_basis == PublishedBasis.inferred and not self.published_reason:
             raise ValueError("an inferred publication date needs published_reason")
+        if (self.published_basis == PublishedBasis.unknown) != (self.published == "../.."):
+            raise ValueError("an unknown publication date is written published: '../..' with published_basis: 'unknown', and only then")
         return self
 
 

@@ -40,3 +40,11 @@ class CiteError(Exception):
 
 class DataError(Exception):
     """A data directory (or a file in it) is missing or cannot be read; the message names it and what to do."""
+
+
+class UsageError(Exception):
+    """Options that cannot be used as given; each message names the option and what is wrong."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))

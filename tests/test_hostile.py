@@ -712,7 +712,7 @@ def test_a_killed_build_leaves_the_old_or_the_complete_new_output(seeds: Path, o
                 time.sleep(0.001)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
-        process.communicate()
+        finish(process)  # its workers die with it: nothing is left holding its output
         assert out.is_dir(), f"killed {delay}s after {since}: data/ is gone; beside it: {leftovers(tmp_path)}"
         now = snapshot(out)
         assert now in (old, new), f"killed {delay}s after {since}: data/ is neither the old output nor the complete new one"
