@@ -100,7 +100,7 @@ DocumentRow = create_model(
 ActorRow = create_model(
     "ActorRow",
     __base__=Row,
-    **{name: (info.annotation, Field(description=info.description)) for name, info in Actor.model_fields.items()},
+    **{name: (info.annotation, Field(description=info.description)) for name, info in Actor.model_fields.items() if name != "aliases"},
 )
 
 
