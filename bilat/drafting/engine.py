@@ -238,7 +238,7 @@ def _propose(candidate: Candidate, mentions: Sequence[Mention], document: _Docum
         return []
     proposal = _Proposal(candidate, codes["actor1"], codes["actor2"], cues, [candidate.sentence])
     proposal.fields["_mentions"] = roles
-    if cue.type == "sanction" and "actor1" in roles:
+    if cue.type == "sanction" and "actor1" in roles and roles["actor1"] in before:
         return [proposal, *_co_senders(proposal, roles["actor1"], before, document)]
     return [proposal]
 
