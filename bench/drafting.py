@@ -80,7 +80,9 @@ def seed_cases(seeds: Path) -> tuple[list[Case], list[Actor]]:
     for event in coded:
         e = event.event
         by_document.setdefault(event.doc_id, []).append(
-            Expected(e.type, e.status.value, e.actor1, e.actor2, event.date.edtf, event.date.precision.value, event.date.start, event.date.end)
+            Expected(
+                e.type, e.status.value, e.actor1, e.actor2, event.date.edtf, event.date.precision.value, event.date.start, event.date.end
+            )
         )
     cases = [Case(d.doc_id, d.text, d.meta, tuple(by_document.get(d.doc_id, ()))) for d in loaded.documents]
     return cases, [actor for _, actor in loaded.actors]
@@ -122,28 +124,24 @@ def _overlap(a_start, a_end, b_start, b_end) -> bool:
 
 
 def match(expected: Sequence[Expected], drafts: Sequence[tuple[DraftBase, tuple]]) -> list[tuple[Expected, DraftBase, bool]]:
-    """Pairs (coded event, draft, same date) matched one to one, best candidates first."""
-    free = list(range(len(drafts)))
-    pairs = []
-    for event in expected:
-        fitting = [
-            i
-            for i in free
-            if drafts[i][0].type == event.type
-            and {drafts[i][0].actor1, drafts[i][0].actor2} == {event.actor1, event.actor2}
-            and _overlap(event.start, event.end, drafts[i][1][2], drafts[i][1][3])
-        ]
-        if not fitting:
-            continue
-
-        def rank(i: int) -> tuple[bool, bool]:
-            draft, (edtf, precision, _, _) = drafts[i]
-            return (edtf, precision) != (event.edtf, event.precision), draft.status.value != event.status
-
-        best = min(fitting, key=rank)
-        free.remove(best)
-        edtf, precision, _, _ = drafts[best][1]
-        pairs.append((event, drafts[best][0], (edtf, precision) == (event.edtf, event.precision)))
+    """Pairs (coded event, draft, same date) matched one to one: all fitting pairs, best first
+    (same date and precision, then same status), each event and draft taken once."""
+    fitting = []
+    for e, event in enumerate(expected):
+        for d, (draft, (edtf, precision, start, end)) in enumerate(drafts):
+            if (
+                draft.type == event.type
+                and {draft.actor1, draft.actor2} == {event.actor1, event.actor2}
+                and _overlap(event.start, event.end, start, end)
+            ):
+                same = (edtf, precision) == (event.edtf, event.precision)
+                fitting.append((not same, draft.status.value != event.status, e, d, same))
+    pairs, events, taken = [], set(), set()
+    for _, _, e, d, same in sorted(fitting):
+        if e not in events and d not in taken:
+            events.add(e)
+            taken.add(d)
+            pairs.append((expected[e], drafts[d][0], same))
     return pairs
 
 

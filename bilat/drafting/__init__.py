@@ -39,4 +39,8 @@ def propose_actors(drafts: Sequence[DraftBase], registry: Sequence[Actor]) -> li
     index = build_index(registry)
     registered = {actor.code for actor in registry}
     codes = dict.fromkeys(code for draft in drafts for code in (draft.actor1, draft.actor2) if code not in registered)
-    return [ActorProposal(code, index.actors[code].name, index.actors[code].ccode, index.actors[code].gwcode) for code in codes if code in index.actors]
+    return [
+        ActorProposal(code, index.actors[code].name, index.actors[code].ccode, index.actors[code].gwcode)
+        for code in codes
+        if code in index.actors
+    ]

@@ -84,11 +84,20 @@ def _library() -> tuple[_LibraryCountry, ...]:
     from countrycode import countrycode
     from countryinfo import all_countries
 
-    infos = {info.iso(3): info for info in all_countries() if info.iso(3)}
-    codes = sorted(infos)
+    entries: dict[str, list] = {}
+    for info in all_countries():
+        if info.iso(3):
+            entries.setdefault(info.iso(3), []).append(info)
+    codes = sorted(entries)
     cow = dict(zip(codes, countrycode(codes, origin="iso3c", destination="cown"), strict=True))
     gw = dict(zip(codes, countrycode(codes, origin="iso3c", destination="gwn"), strict=True))
     short = dict(zip(codes, countrycode(codes, origin="iso3c", destination="country.name.en"), strict=True))
+    # Some codes have several entries (the United Kingdom and its nations): the state's is the one
+    # countrycode names, else the one with a capital.
+    infos = {
+        code: next((i for i in found if i.name() == short[code]), next((i for i in found if i.capital()), found[0]))
+        for code, found in entries.items()
+    }
     countries = []
     for code in codes:
         if cow[code] is None and gw[code] is None:
@@ -97,10 +106,11 @@ def _library() -> tuple[_LibraryCountry, ...]:
         names = {info.name(), short[code] or info.name()}
         names |= {s for s in info.alt_spellings() or () if len(s) > 3 and re.fullmatch(r"[A-Za-z' .-]+", s)}
         names |= {n.removeprefix("The ") for n in names}
-        demonym = info.demonym() or ""
+        demonym = info.demonym() if isinstance(info.demonym(), str) else ""
         demonyms = (demonym, demonym + "s") if demonym else ()
-        capital = info.capital() or ""
-        capitals = (capital, capital.upper()) if capital else ()
+        capital = info.capital() or ()
+        capital_names = [capital] if isinstance(capital, str) else [c for c in capital if isinstance(c, str)]
+        capitals = tuple(form for name in capital_names for form in (name, name.upper()))
         provinces = info.provinces() or ()
         countries.append(
             _LibraryCountry(
@@ -198,7 +208,9 @@ def _joinable(gap: str) -> bool:
     return gap in (" ", ".", ". ", "'", "’", "-", " - ") or gap.isspace() and "\n" not in gap
 
 
-def learn_people(text: str, spans: Iterable[tuple[int, int]], index: ActorIndex, title_patterns: tuple[re.Pattern[str], re.Pattern[str]]) -> dict[str, str]:
+def learn_people(
+    text: str, spans: Iterable[tuple[int, int]], index: ActorIndex, title_patterns: tuple[re.Pattern[str], re.Pattern[str]]
+) -> dict[str, str]:
     """Names of people the document ties to a state by a title: "Russian Defense Minister Sergei
     Shoigu", "Turkey's President Tayyip Erdogan", "his Iranian counterpart, Defense Minister Hossein
     Dehghan". Each part of the name (the surname too) is then read as that state."""
@@ -212,7 +224,13 @@ def learn_people(text: str, spans: Iterable[tuple[int, int]], index: ActorIndex,
             if not match:
                 continue
             for part in match["name"].split():
-                if part[0].isupper() and len(part) > 2 and not titles.match(part) and surface_key(part) not in index.surfaces and part not in _CALENDAR_WORDS:
+                if (
+                    part[0].isupper()
+                    and len(part) > 2
+                    and not titles.match(part)
+                    and surface_key(part) not in index.surfaces
+                    and part not in _CALENDAR_WORDS
+                ):
                     people.setdefault(part.rstrip("'’s"), set()).add(mention.code)
     return {name: codes.pop() for name, codes in people.items() if len(codes) == 1}
 

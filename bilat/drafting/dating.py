@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from bilat.dates import DateError, DateNormalizer, NormalizedDate, publication_conflict
 from bilat.edtf import Bounds, format_interval
 
-_MONTH = "(?:" + "|".join([*calendar.month_name[1:], "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"]) + r")\.?"
+_MONTH = (
+    "(?:" + "|".join([*calendar.month_name[1:], "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"]) + r")\.?"
+)
 _WEEKDAY = "(?:" + "|".join(calendar.day_name) + ")"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
 _COUNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -29,7 +31,7 @@ _CANDIDATES = re.compile(
             rf"(?P<month>\b{_MONTH},?\s+{_YEAR}\b)",
             rf"(?P<in_month>\b(?:in|In|of|late|early|mid|Late|Early|Mid)[- ](?P<bare>{_MONTH})\b(?!\s+\d))",
             rf"(?P<span>\b{_YEAR}\s*[-–]\s*\d{{2}}(?:\d{{2}})?\b)",
-            rf"(?P<decade>\b(?:the\s+)?\d{{3}}0s\b)",
+            r"(?P<decade>\b(?:the\s+)?\d{3}0s\b)",
             rf"(?P<year>(?<![/\-\w.]){_YEAR}(?![/\w]|-\d))",
         ]
     )
@@ -39,7 +41,15 @@ _NOT_THE_EVENT_DATE = re.compile(
 )
 """What before a date makes it something other than the date of the act: a bound ("since 2017"),
 part of a span, or a modifier of a noun ("a 2017 law")."""
-_PARTIAL_YEAR = re.compile(rf"(?P<which>early|mid|late|the end of|end|the beginning of|the start of|the first half of|the second half of)[-\s](?P<year>{_YEAR})")
+_MODIFIES_A_NOUN = re.compile(
+    r"\s+(?!(?:on|in|to|for|and|or|by|with|from|at|when|after|before|as|but|that|which|who|was|were|is|are|had|has|have|the|a|an|"
+    r"its|his|her|their|under|over|during|until|since|while|because|if|he|she|it|they|we|not|no|also|this|then|only|than|through|"
+    r"against|of|into|onwards|alone|itself)\b)[a-z][a-z-]+"
+)
+"""A year followed by a lower-case word that is not a function word ("a landmark 1987 arms control treaty")."""
+_PARTIAL_YEAR = re.compile(
+    rf"(?P<which>early|mid|late|the end of|end|the beginning of|the start of|the first half of|the second half of)[-\s](?P<year>{_YEAR})"
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,8 @@ def find_dates(text: str, start: int, end: int) -> list[DateMention]:
         before = text[max(start, at - 12) : at]
         if kind not in ("partial", "decade") and _NOT_THE_EVENT_DATE.search(before):
             continue
+        if kind == "year" and _MODIFIES_A_NOUN.match(text, until, end):
+            continue
         found.append(DateMention(text[at:until].strip(), at, until, "month" if kind == "in_month" else kind))
     return found
 
@@ -89,7 +101,9 @@ def read_date(mention: DateMention, published: Bounds, forward: bool, normalizer
     if conflict := publication_conflict(normalized, published, forward):
         return conflict
     how = {"stated": "as written", "year_inferred": "year from the publication date", "relative": "relative to the publication date"}
-    return Dating(text, normalized, None, None, f"date {text!r} read as {normalized.edtf} ({how.get(normalized.basis.value, normalized.basis.value)})")
+    return Dating(
+        text, normalized, None, None, f"date {text!r} read as {normalized.edtf} ({how.get(normalized.basis.value, normalized.basis.value)})"
+    )
 
 
 def undated(published: Bounds, forward: bool, why: str) -> Dating:

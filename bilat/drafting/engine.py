@@ -15,13 +15,17 @@ from bilat.drafting.lexicon import Blocker, Cue, Lexicon, alternation, load_lexi
 from bilat.drafting.quantities import count_pattern, find_counts, find_money, money_pattern
 from bilat.drafting.text import Sentence, is_byline, one_line, sentences, words_between
 from bilat.edtf import Bounds, parse_edtf
-from bilat.evidence import FoldedText, QuoteError, fold_document, locate_all
-from bilat.models import FORWARD_STATUSES, DRAFT_TYPES, ActorKind, Actor, DocumentMeta, DraftBase, Quote
+from bilat.evidence import FoldedText, QuoteError, fold, fold_document, locate_all
+from bilat.models import DRAFT_TYPES, FORWARD_STATUSES, Actor, ActorKind, DocumentMeta, DraftBase, Quote
 
 _FORMULA_OR_BULLET = re.compile(r"^[=+\-@•*·\s]+")
 _QUOTED_TITLE = re.compile(r"[“\"]([^”\"]{4,120})[”\"]")
 _CLAUSE_BREAK = re.compile(r"[;:—–]|\s-\s|,\s+(?:but|while|whereas|although|though)\b|\bbut\b")
-_INSTRUMENT = re.compile(r"(?:UN |U\.N\. |United Nations )?Security Council resolution(?: \d{3,4})?(?: of \w+ \d{4})?|(?:the |a )?\d{4} law", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?:but|while|whereas|although|though|despite|because)\b|\bbut\b")
+"""Where the words that can name a cue's other party end (a dash pair is a parenthesis, not an end)."""
+_INSTRUMENT = re.compile(
+    r"(?:UN |U\.N\. |United Nations )?Security Council resolution(?: \d{3,4})?(?: of \w+ \d{4})?|(?:the |a )?\d{4} law", re.IGNORECASE
+)
 _GROUP = re.compile(r"\b(?P<adjective>[A-Z][a-z]+)(?:[- ]led)?\s+(?:militants|rebels|fighters|forces|groups?|militias?)\b")
 MAX_CHARACTERS = 2_000_000
 """Text read of a document; longer documents are drafted from their first two million characters."""
@@ -128,10 +132,12 @@ def draft_document(text: str, meta: DocumentMeta, actors: Sequence[Actor], norma
     document = _read_document(text[:MAX_CHARACTERS], meta, actors)
     pattern = compiled()
     proposals: list[_Proposal] = []
+    headline = fold(meta.title)
     for sentence, mentions in zip(document.sentences, document.mentions, strict=True):
-        if is_byline(sentence):
+        if is_byline(sentence) or fold(sentence.text) == headline:
             continue
-        found = [_propose(candidate, mentions, document) for candidate in _candidates(sentence, pattern)]
+        recent = [p for p in proposals if sentence.index - p.candidate.sentence.index <= 2]
+        found = [_propose(candidate, mentions, document, recent) for candidate in _candidates(sentence, pattern)]
         proposals += _date_sentence(sentence, [p for group in found for p in group], document, normalizer)
     drafts = []
     for proposal in _merge(proposals):
@@ -154,8 +160,8 @@ def _read_document(text: str, meta: DocumentMeta, actors: Sequence[Actor]) -> _D
 
 def _candidates(sentence: Sentence, pattern: Compiled) -> list[Candidate]:
     """Cues in the sentence that no blocker stops; one per type and status, the first."""
-    text, start, end = sentence.text, sentence.body_start - sentence.start, sentence.end - sentence.start
-    found: dict[tuple[str, str], Candidate] = {}
+    text, start, end = _masked(sentence), sentence.body_start - sentence.start, sentence.end - sentence.start
+    found: list[Candidate] = []
     for cue, regex, requires, excludes in pattern.cues:
         for match in regex.finditer(text, start, end):
             window = _window(text, match.start(), match.end(), cue.window)
@@ -163,12 +169,25 @@ def _candidates(sentence: Sentence, pattern: Compiled) -> list[Candidate]:
                 continue
             if _blocked(text, match.start(), cue, pattern):
                 continue
-            key = (cue.type, cue.status)
-            at = sentence.start + match.start()
-            if key not in found or at < found[key].start:
-                found[key] = Candidate(cue, sentence, at, sentence.start + match.end(), one_line(match.group()))
-            break
-    return sorted(found.values(), key=lambda c: c.start)
+            at, until = sentence.start + match.start(), sentence.start + match.end()
+            # The same act cued twice in a few words ("signed a deal ... to buy") is one candidate.
+            if any(c.cue.type == cue.type and c.cue.status == cue.status and c.start - 30 < until and at < c.end + 30 for c in found):
+                continue
+            found.append(Candidate(cue, sentence, at, until, one_line(sentence.text[match.start() : match.end()])))
+    specific = [c for c in found if c.cue.type == "visit" and c.cue.status != "occurred"]
+    # "called off a trip to Tokyo": the trip did not take place, whatever "trip to" says alone.
+    found = [
+        c for c in found if not (c.cue.status == "occurred" and any(s.start - 10 <= c.end and c.start <= s.end + 10 for s in specific))
+    ]
+    return sorted(found, key=lambda c: c.start)
+
+
+def _masked(sentence: Sentence) -> str:
+    """The sentence with its date expressions blanked, so that "In May 2017" is not the modal "may"."""
+    text = sentence.text
+    for mention in find_dates(text, 0, len(text)):
+        text = text[: mention.start] + "_" * (mention.end - mention.start) + text[mention.end :]
+    return text
 
 
 def _window(text: str, start: int, end: int, words: int) -> str:
@@ -193,33 +212,46 @@ def _blocked(text: str, at: int, cue: Cue, pattern: Compiled) -> str | None:
     return None
 
 
-def _propose(candidate: Candidate, mentions: Sequence[Mention], document: _Document) -> list[_Proposal]:
+def _propose(candidate: Candidate, mentions: Sequence[Mention], document: _Document, recent: Sequence[_Proposal]) -> list[_Proposal]:
     """The candidate with its actors: one proposal, or one per sender of a listed group."""
     cue = candidate.cue
     lexicon = compiled().lexicon
-    prepositions = lexicon.prepositions.get(cue.type, {})
+    prepositions = {
+        word: (_opposite(cue.subject) if role == "other" else role) for word, role in lexicon.prepositions.get(cue.type, {}).items()
+    }
     actors = [m for m in mentions if m.how != "place" or cue.type == "visit"]
+    first_word_end = candidate.start + len(candidate.words.split()[0])
     before = [m for m in actors if m.end <= candidate.start]
-    after = [m for m in actors if m.start >= candidate.end]
+    after = [m for m in actors if m.start >= first_word_end]
     roles: dict[str, Mention] = {}
     direct = after[0] if after and not words_between(document.text, candidate.end, after[0].start) else None
     if direct is not None and (direct.how != "place" or cue.type == "visit"):
         roles["actor1" if cue.subject == "actor2" else "actor2"] = direct
     if cue.type == "sale" and "actor2" not in roles and (group := _group_actor(document.text, candidate, document)) is not None:
         roles["actor2"] = group
-    near = [m for m in after if len(words_between(document.text, candidate.end, m.start)) <= 12]
+    clause_end = min(
+        (candidate.end + b.start() for b in [_CLAUSE_END.search(document.text[candidate.end : candidate.sentence.end])] if b),
+        default=candidate.sentence.end,
+    )
+    near = [m for m in after if m.start < clause_end and len(words_between(document.text, candidate.end, m.start)) <= 12]
     for mention in near:
-        role = prepositions.get(_preposition(document.text, mention.start, candidate.end))
+        role = prepositions.get(_preposition(document.text, mention.start, first_word_end))
         if role in ("actor1", "actor2") and role not in roles and (mention.how != "place" or cue.type == "visit"):
             roles[role] = mention
     subjects = [m for m in before if not _preposition(document.text, m.start, candidate.sentence.body_start) and m.how != "place"]
-    if cue.subject in ("actor1", "actor2") and cue.subject not in roles and subjects:
-        roles[cue.subject] = subjects[-1]
+    if re.search(r"\b(?:its|their|his|her)\s+$", document.text[max(0, candidate.start - 8) : candidate.start]):
+        subjects = [m for m in before if m.how != "place"]  # "over its purchase of": the owner is the last one named
+    passive = re.search(r"\b(?:was|were|been|being|be|is|are)\s+$", document.text[max(0, candidate.start - 8) : candidate.start])
+    subject_role = _opposite(cue.subject) if passive and cue.subject != "none" else cue.subject
+    if subject_role in ("actor1", "actor2") and subject_role not in roles and subjects:
+        roles[subject_role] = subjects[-1]
+    for mention in reversed(before):
+        role = prepositions.get(_preposition(document.text, mention.start, candidate.sentence.body_start))
+        if role in ("actor1", "actor2") and role not in roles and mention not in roles.values():
+            roles[role] = mention
     others = [m for m in after if m not in roles.values() and m.how != "place"] + [m for m in reversed(before) if m.how != "place"]
-    if cue.type == "visit":
-        destinations = [m for m in before if prepositions.get(_preposition(document.text, m.start, candidate.sentence.body_start)) == "actor2"]
-        if "actor2" not in roles and destinations:
-            roles["actor2"] = destinations[-1]
+    # A bare name is likelier a party than one governed by some other preposition ("built for Russia").
+    others.sort(key=lambda m: _preposition(document.text, m.start, candidate.sentence.body_start) is not None)
     for role in ("actor1", "actor2"):
         if role not in roles:
             taken = {m.code for m in roles.values()}
@@ -233,14 +265,48 @@ def _propose(candidate: Candidate, mentions: Sequence[Mention], document: _Docum
         if mention is not None:
             codes[role] = mention.code
             cues.append(f"{role} {mention.code} from {mention.describe()}")
+    _inherit(codes, cues, cue, recent)
     _fill_from_context(codes, cues, document)
     if len(codes) < 2 or codes["actor1"] == codes["actor2"]:
         return []
     proposal = _Proposal(candidate, codes["actor1"], codes["actor2"], cues, [candidate.sentence])
     proposal.fields["_mentions"] = roles
+    proposal.fields["_named"] = tuple(mentions)
     if cue.type == "sanction" and "actor1" in roles and roles["actor1"] in before:
         return [proposal, *_co_senders(proposal, roles["actor1"], before, document)]
+    if cue.type == "sale" and "actor1" in roles:
+        return [proposal, *_co_suppliers(proposal, roles["actor1"], near, document)]
     return [proposal]
+
+
+def _co_suppliers(proposal: _Proposal, supplier: Mention, near: list[Mention], document: _Document) -> list[_Proposal]:
+    """Further suppliers of one purchase ("F-15 fighters from the United States and Rafale jets from France")."""
+    extra = []
+    for mention in near:
+        if mention is supplier or mention.code in (proposal.actor1, proposal.actor2):
+            continue
+        if _preposition(document.text, mention.start, supplier.end) == "from" and mention.start > supplier.end:
+            cues = [c for c in proposal.cues if not c.startswith("actor1")] + [
+                f"actor1 {mention.code} from {mention.describe()}, a further supplier"
+            ]
+            extra.append(
+                replace(proposal, actor1=mention.code, cues=cues, fields=dict(proposal.fields), sentences=list(proposal.sentences))
+            )
+    return extra
+
+
+def _opposite(role: str) -> str:
+    return {"actor1": "actor2", "actor2": "actor1"}.get(role, "actor2")
+
+
+def _inherit(codes: dict[str, str], cues: list[str], cue: Cue, recent: Sequence[_Proposal]) -> None:
+    """A sentence that names neither party carries on the last act of its type ("Deliveries began in December 2021")."""
+    if codes:
+        return
+    earlier = next((p for p in reversed(recent) if p.candidate.cue.type == cue.type), None)
+    if earlier is not None:
+        codes |= {"actor1": earlier.actor1, "actor2": earlier.actor2}
+        cues.append(f"actors {earlier.actor1} and {earlier.actor2} from the {cue.type} told just before: {earlier.candidate.words!r}")
 
 
 def _can_play(actor: KnownActor, event_type: str, role: str) -> bool:
@@ -260,7 +326,11 @@ def _preposition(text: str, at: int, floor: int) -> str | None:
             return None
         if lowered in ("to", "from", "in", "into", "on", "against", "with", "between", "at", "for", "over", "of", "by", "near"):
             return lowered
-        if lowered in ("and", "or") or word.group()[0].islower() and lowered not in ("the", "ally", "neighbour", "neighbor", "its", "their"):
+        if (
+            lowered in ("and", "or")
+            or word.group()[0].islower()
+            and lowered not in ("the", "ally", "neighbour", "neighbor", "its", "their")
+        ):
             return None
     return None
 
@@ -269,7 +339,9 @@ def _group_actor(text: str, candidate: Candidate, document: _Document) -> Mentio
     """A recipient named as a group right after the cue ("arming of Kurdish militants in Syria"),
     read as the registered non-state actor that the document names with the same adjective (and
     place, when one is given)."""
-    group = _GROUP.match(text, candidate.end + len(text[candidate.end : candidate.sentence.end]) - len(text[candidate.end : candidate.sentence.end].lstrip()))
+    group = _GROUP.match(
+        text, candidate.end + len(text[candidate.end : candidate.sentence.end]) - len(text[candidate.end : candidate.sentence.end].lstrip())
+    )
     if group is None:
         return None
     adjective = group["adjective"]
@@ -283,7 +355,10 @@ def _group_actor(text: str, candidate: Candidate, document: _Document) -> Mentio
             if document.index.actors[mention.code].kind == ActorKind.non_state:
                 score = 1 + 2 * len(places & here)
                 if best is None or score > best[0]:
-                    best = (score, replace(mention, surface=f"{group.group()} ... {mention.surface}", how="group named elsewhere in the document"))
+                    best = (
+                        score,
+                        replace(mention, surface=f"{group.group()} ... {mention.surface}", how="group named elsewhere in the document"),
+                    )
     return best[1] if best else None
 
 
@@ -313,8 +388,10 @@ def _co_senders(proposal: _Proposal, sender: Mention, before: list[Mention], doc
     for mention in listed:
         if mention.code in (proposal.actor1, proposal.actor2):
             continue
-        cues = [c for c in proposal.cues if not c.startswith("actor1")] + [f"actor1 {mention.code} from {mention.describe()}, listed with {sender.surface!r}"]
-        extra.append(replace(proposal, actor1=mention.code, cues=cues, fields=dict(proposal.fields)))
+        cues = [c for c in proposal.cues if not c.startswith("actor1")] + [
+            f"actor1 {mention.code} from {mention.describe()}, listed with {sender.surface!r}"
+        ]
+        extra.append(replace(proposal, actor1=mention.code, cues=cues, fields=dict(proposal.fields), sentences=list(proposal.sentences)))
     return extra
 
 
@@ -324,36 +401,59 @@ def _date_sentence(sentence: Sentence, proposals: list[_Proposal], document: _Do
     if not proposals:
         return []
     dates = find_dates(document.text, sentence.body_start, sentence.end)
-    owned: dict[int, list[DateMention]] = {id(p): [] for p in proposals}
+    candidates = list({id(p.candidate): p.candidate for p in proposals}.values())
+    owned: dict[int, list[DateMention]] = {id(c): [] for c in candidates}
     for mention in dates:
-        nearest = min(proposals, key=lambda p: _distance(p.candidate, mention))
-        owned[id(nearest)].append(mention)
+        owned[id(min(candidates, key=lambda c: _distance(c, mention)))].append(mention)
     borrowed: list[DateMention] = []
-    previous = document.sentences[sentence.index - 1] if sentence.index > 0 else None
-    if not dates and previous is not None and compiled().openers.match(document.text, sentence.body_start, sentence.end):
-        borrowed = find_dates(document.text, previous.body_start, previous.end)
+    source: Sentence | None = None
+    if not dates and compiled().openers.match(document.text, sentence.body_start, sentence.end):
+        for back in document.sentences[max(0, sentence.index - 2) : sentence.index][::-1]:
+            if borrowed := find_dates(document.text, back.body_start, back.end):
+                source = back
+                break
+    readings: dict[int, tuple[bool, Dating]] = {}
+    refused: dict[int, str] = {}
     for proposal in proposals:
-        forward = proposal.candidate.cue.status in FORWARD_STATUSES
-        refusals = []
-        mine = sorted(owned[id(proposal)], key=lambda m: _distance(proposal.candidate, m))
+        candidate = proposal.candidate
+        forward = candidate.cue.status in FORWARD_STATUSES
+        mine = sorted(owned[id(candidate)], key=lambda m: _distance(candidate, m))
         for mention in mine + borrowed[-1:]:
             dating = read_date(mention, document.published, forward, normalizer)
             if isinstance(dating, str):
-                refusals.append(f"{mention.text!r}: {dating}")
+                refused.setdefault(id(proposal), f"{mention.text!r}: {dating}")
                 continue
             if mention in borrowed:
-                dating = replace(dating, cue=dating.cue + ", from the sentence before")
-                proposal.sentences.insert(0, previous)
+                dating = replace(dating, cue=dating.cue + ", from an earlier sentence")
+                proposal.sentences.insert(0, source)
             proposal.dating = dating
+            readings[id(candidate)] = (forward, dating)
             break
+    for proposal in proposals:
+        forward = proposal.candidate.cue.status in FORWARD_STATUSES
+        if proposal.dating is None and re.search(
+            r"\bduring\s+(?:a|an|the|his|her|its|their)?\s*$", document.text[sentence.start : proposal.candidate.start]
+        ):
+            # "signed ... on Thursday during a visit to Kyiv": the visit is dated by the act it accompanies.
+            accompanied = next((d for key, (f, d) in readings.items() if key != id(proposal.candidate) and f == forward), None)
+            if accompanied is not None:
+                proposal.dating = replace(accompanied, cue=accompanied.cue + ", the date of the act it accompanies")
         if proposal.dating is None:
-            why = "The text gives no date for it" if not refusals else f"The date in the text cannot be read ({refusals[0]})"
+            why = (
+                f"The date in the text cannot be read ({refused[id(proposal)]})"
+                if id(proposal) in refused
+                else "The text gives no date for it"
+            )
             proposal.dating = undated(document.published, forward, why)
     return proposals
 
 
 def _distance(candidate: Candidate, mention: DateMention) -> int:
-    return max(candidate.start - mention.end, mention.start - candidate.end, 0)
+    """How far a date is from a cue; a date after its verb ("imposed sanctions on Monday") is read
+    as nearer than one the same distance before the next cue."""
+    if mention.start >= candidate.end:
+        return mention.start - candidate.end
+    return max(candidate.start - mention.end, 0) * 2 + 20 if mention.end <= candidate.start else 0
 
 
 def _merge(proposals: list[_Proposal]) -> list[_Proposal]:
@@ -382,7 +482,10 @@ def _same_event(kept: _Proposal, new: _Proposal) -> bool:
         return False
     if a.sentence.index == b.sentence.index:
         return True
-    return a.cue.type == "visit" and abs(a.sentence.index - b.sentence.index) <= 1
+    if (kept.actor1, kept.actor2) != (new.actor1, new.actor2) or abs(a.sentence.index - b.sentence.index) > 1:
+        return False
+    # Told over two sentences; "also", "another" or "more" says the second is a further act.
+    return a.cue.type == "visit" or not dated and not re.search(r"\b(?:also|another|more|second|further)\b", b.sentence.text)
 
 
 def _as_draft(proposal: _Proposal, document: _Document, pattern: Compiled) -> DraftBase | None:
@@ -436,7 +539,9 @@ def _registry_cues(proposal: _Proposal, document: _Document) -> list[str]:
         actor = document.index.actors[code]
         if not actor.registered:
             ccode = f"COW {actor.ccode}" if actor.ccode is not None else "no COW code known"
-            notes.append(f"{code} is not in the registry: proposed entry code {code}, name {actor.name}, kind state, {ccode}, GW {actor.gwcode}")
+            notes.append(
+                f"{code} is not in the registry: proposed entry code {code}, name {actor.name}, kind state, {ccode}, GW {actor.gwcode}"
+            )
     return notes
 
 
@@ -459,7 +564,14 @@ def _type_fields(proposal: _Proposal, document: _Document, pattern: Compiled) ->
         title = _QUOTED_TITLE.search(body)
         if title:
             fields["agreement_title"] = one_line(title.group(1)).strip(" ,.")
-        kind = next((kind for kind, regex in pattern.kinds if regex.search(_window(body, proposal.candidate.start - lo, proposal.candidate.end - lo, 10))), None)
+        kind = next(
+            (
+                kind
+                for kind, regex in pattern.kinds
+                if regex.search(_window(body, proposal.candidate.start - lo, proposal.candidate.end - lo, 10))
+            ),
+            None,
+        )
         if kind:
             fields["agreement_kind"] = kind
         fields["domains"] = [domain for domain, regex in pattern.domains if regex.search(body)]
@@ -493,6 +605,13 @@ def _visitor(text: str, visitor: Mention, proposal: _Proposal, pattern: Compiled
     """Who travelled and their office, as written: "Russian Defense Minister Sergei Shoigu"."""
     after, _ = pattern.title_patterns
     found = after.match(text, visitor.end, proposal.candidate.sentence.end)
+    if visitor.how == "person":
+        # "Turkey's President Tayyip Erdogan": the office is read from the state named before the person.
+        for named in proposal.fields.get("_named", ()):
+            title = after.match(text, named.end, proposal.candidate.sentence.end) if named.end <= visitor.start else None
+            if title and title.start("name") <= visitor.start < title.end("name"):
+                visitor, found = named, title
+                break
     fields: dict = {}
     if found:
         title = one_line(text[visitor.start : found.start("name")]).strip(" ,")

@@ -65,7 +65,9 @@ def find_money(text: str, start: int, end: int, lexicon: Lexicon, pattern: re.Pa
         written = match["number"] or match["number2"]
         number = read_number(written)
         sign = (match["before"] or match["after"] or "").strip().lower()
-        currency = next((code for code, forms in lexicon.currencies.items() if any(re.fullmatch(f, sign, re.IGNORECASE) for f in forms)), None)
+        currency = next(
+            (code for code, forms in lexicon.currencies.items() if any(re.fullmatch(f, sign, re.IGNORECASE) for f in forms)), None
+        )
         if number is None or currency is None or number <= 0:
             continue
         scale = (match["scale"] or match["scale2"] or "").lower()
