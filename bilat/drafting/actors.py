@@ -24,7 +24,6 @@ HOW = ("name", "demonym", "capital", "alias", "place", "person")
 """How a mention names its actor; a place says where, and is not an actor by itself."""
 
 _WORD = re.compile(r"[^\W\d_]+")
-_MAX_WORDS = 7
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,8 @@ class ActorIndex:
     actors: Mapping[str, KnownActor]
     surfaces: Mapping[str, Surface]
     """By key (see ``surface_key``): case kept, dots and apostrophes dropped, spaces single."""
+    longest: Mapping[str, int]
+    """By a surface's first word: the most words a surface starting with it has."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,24 @@ def build_index(registry: Sequence[Actor]) -> ActorIndex:
         for alias in actor.aliases:
             how = "capital" if capitals.get(alias) == actor.code else _alias_kind(alias, actor)
             surfaces[surface_key(alias)] = Surface(actor.code, how)
-    return ActorIndex(ChainMap(actors, library_actors), ChainMap(surfaces, library_surfaces))
+    longest = dict(_library_longest())
+    for key, words in _longest(surfaces).items():
+        longest[key] = max(words, longest.get(key, 0))
+    return ActorIndex(ChainMap(actors, library_actors), ChainMap(surfaces, library_surfaces), longest)
+
+
+@functools.cache
+def _library_longest() -> Mapping[str, int]:
+    return MappingProxyType(_longest(_library_index()[1]))
+
+
+def _longest(surfaces: Mapping[str, Surface]) -> dict[str, int]:
+    longest: dict[str, int] = {}
+    for key in surfaces:
+        words = _WORD.findall(key)
+        if words:
+            longest[words[0]] = max(len(words), longest.get(words[0], 0))
+    return longest
 
 
 @functools.cache
@@ -185,7 +203,9 @@ def find_mentions(text: str, start: int, end: int, index: ActorIndex, people: Ma
             i += 1
             continue
         found = None
-        for j in range(min(len(words), i + _MAX_WORDS) - 1, i - 1, -1):
+        # Initials ("U.S.", "U.N.") are keyed without their dots, so any first letter may start one.
+        reach = max(index.longest.get(first.group(), 0), 4 if len(first.group()) == 1 else 0, first.group() in people)
+        for j in range(min(len(words), i + reach) - 1, i - 1, -1):
             span = text[first.start() : words[j].end()]
             if j > i and not _joinable(text[words[j - 1].end() : words[j].start()]):
                 continue

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bilat.dates import DateError, DateNormalizer, NormalizedDate, publication_conflict
-from bilat.edtf import Bounds, format_interval
+from bilat.edtf import Bounds, format_interval, parse_edtf
 
 _MONTH = (
     "(?:" + "|".join([*calendar.month_name[1:], "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"]) + r")\.?"
@@ -91,7 +91,11 @@ def read_date(mention: DateMention, published: Bounds, forward: bool, normalizer
         part = _PARTIAL_YEAR.fullmatch(mention.text)
         year = part["year"]
         bounds = {"the first half of": f"{year}-01/{year}-06", "the second half of": f"{year}-07/{year}-12"}.get(part["which"], year)
-        reason = f"The text says {mention.text!r}; the date is bounded to {bounds}, no finer than the text."
+        reason = f"The text says {mention.text!r}; the date is bounded to {bounds}, no finer than the text"
+        bounds, clipped = _within_publication(bounds, published, forward)
+        if bounds is None:
+            return f"{mention.text!r} lies on the wrong side of publication"
+        reason += f", and by publication to {bounds}." if clipped else "."
         return Dating(None, None, bounds, reason, f"date {mention.text!r} read as {bounds} (date_bounds)")
     text = mention.text
     try:
@@ -104,6 +108,22 @@ def read_date(mention: DateMention, published: Bounds, forward: bool, normalizer
     return Dating(
         text, normalized, None, None, f"date {text!r} read as {normalized.edtf} ({how.get(normalized.basis.value, normalized.basis.value)})"
     )
+
+
+def _within_publication(edtf: str, published: Bounds, forward: bool) -> tuple[str | None, bool]:
+    """Coder's bounds cut to the side of publication the event lies on (CODEBOOK.md, section 5):
+    the bounds, or None when nothing is left, and whether they were cut."""
+    bounds = parse_edtf(edtf)
+    start, end = bounds.start, bounds.end
+    if forward and published.start is not None and start < published.start:
+        start = published.start
+    if not forward and published.end is not None and end > published.end:
+        end = published.end
+    if start > end:
+        return None, True
+    if (start, end) == (bounds.start, bounds.end):
+        return edtf, False
+    return format_interval(start.isoformat(), end.isoformat()), True
 
 
 def undated(published: Bounds, forward: bool, why: str) -> Dating:
