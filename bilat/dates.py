@@ -8,6 +8,7 @@ and only when every publication date the document's bounds allow gives the same 
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 import os
@@ -26,6 +27,7 @@ from bilat.workers import worker_pool
 class DateBasis(StrEnum):
     stated = "stated"
     year_inferred = "year_inferred"
+    relative = "relative"
     coder = "coder"
 
 
@@ -144,6 +146,8 @@ class DateNormalizer:
     def from_text(self, text: str, published: Bounds, forward: bool) -> NormalizedDate:
         """Normalize ``date_text``; ``forward`` for a planned event, whose year is looked for ahead."""
         text = text.strip()
+        if self.language == "en" and (relative := _relative_phrase(text)) is not None:
+            return _resolve_relative(text, relative, published, forward)
         if decade := _DECADE.fullmatch(text):
             first = int(decade["decade"])
             edtf = format_interval(str(first), str(first + 9))
@@ -329,3 +333,155 @@ def publication_conflict(date: NormalizedDate, published: Bounds, forward: bool)
     if date.basis == DateBasis.coder and published.end is not None and (date.end is None or date.end > published.end):
         return f"the bounds {date.edtf} of a past event must end no later than publication ({published.end})"
     return None
+
+
+# Relative dates ("last month", "on Thursday", "in June last year"), resolved against the
+# publication date. Each reading is a whole period (a day, a week, a month, a year) or a stretch
+# of one up to or from publication ("earlier this year"); none is sharper than the text.
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
+    name.lower(): i for i, name in enumerate(calendar.month_abbr) if name
+}
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+           "eleven": 11, "twelve": 12}  # fmt: skip
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+"""How long a period recurs: a publication span longer than this allows readings that share nothing."""
+_OFFSETS = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1, "coming": 1}
+_SIMPLE_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_QUALIFIED = re.compile(
+    r"(?:(?P<part>earlier|later)\s+|(?:early|mid|late)[- ]+)?"
+    r"(?P<which>last|previous|past|this|current|next|coming)\s+(?P<unit>week|month|year)"
+)
+_WEEKDAY = re.compile(rf"(?:(?P<which>last|this|next|coming)\s+)?(?P<weekday>{'|'.join(_WEEKDAYS)})")
+_AGO = re.compile(r"(?P<count>\d{1,2}|[a-z]+)\s+(?P<unit>day|week|month|year)s?\s+ago")
+_MONTH_OF_YEAR = re.compile(rf"(?P<month>{'|'.join(_MONTHS)})\.?(?:\s+of)?\s+(?P<which>last|this|next)\s+year")
+_WHICH_MONTH = re.compile(rf"(?P<which>last|this|next|coming)\s+(?P<month>{'|'.join(_MONTHS)})")
+
+
+@dataclass(frozen=True)
+class _Relative:
+    """A relative date as the text gives it: ``kind`` names the reading, ``period`` how long it recurs."""
+
+    kind: str
+    period: int
+    offset: int = 0
+    target: int = 0
+    part: str | None = None
+
+
+@dataclass(frozen=True)
+class _Period:
+    start: dt.date
+    end: dt.date
+    first: str
+    last: str
+    precision: Precision
+
+
+def _relative_phrase(text: str) -> _Relative | None:
+    """What a relative date text says, or None when it is not one bilat resolves."""
+    phrase = " ".join(text.lower().replace("-", " ").split())
+    phrase = re.sub(r"^(?:on|in|during)\s+(?:the\s+)?", "", phrase)
+    if phrase in _SIMPLE_DAYS:
+        return _Relative("day", 1, offset=_SIMPLE_DAYS[phrase])
+    if match := _QUALIFIED.fullmatch(phrase):
+        part = match["part"] if match["which"] in ("this", "current") else None
+        if match["part"] and part is None:
+            return None  # "earlier last year": the whole of last year would read more into it than it says
+        return _Relative(match["unit"], _UNIT_DAYS[match["unit"]], offset=_OFFSETS[match["which"]], part=part)
+    if match := _WEEKDAY.fullmatch(phrase):
+        return _Relative("weekday", 7, target=_WEEKDAYS.index(match["weekday"]), part=match["which"] or "nearest")
+    if match := _AGO.fullmatch(phrase):
+        count = int(match["count"]) if match["count"].isdigit() else _COUNTS.get(match["count"])
+        if not count:
+            return None
+        return _Relative(match["unit"], _UNIT_DAYS[match["unit"]], offset=-count)
+    if match := _MONTH_OF_YEAR.fullmatch(phrase):
+        return _Relative("month_of_year", 366, offset=_OFFSETS[match["which"]], target=_MONTHS[match["month"]])
+    if match := _WHICH_MONTH.fullmatch(phrase):
+        return _Relative("named_month", 366, offset=_OFFSETS[match["which"]], target=_MONTHS[match["month"]])
+    return None
+
+
+def _shift_month(year: int, month: int, offset: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + offset
+    return index // 12, index % 12 + 1
+
+
+def _month(year: int, month: int) -> _Period:
+    start, end = calendar_bounds(year, month)
+    return _Period(start, end, format_date(year, month), format_date(year, month), Precision.month)
+
+
+def _days(start: dt.date, end: dt.date) -> _Period:
+    precision = Precision.day if start == end else Precision.range
+    return _Period(start, end, start.isoformat(), end.isoformat(), precision)
+
+
+def _read_relative(relative: _Relative, anchor: dt.date, forward: bool) -> _Period:
+    """The period ``relative`` names, read on the day ``anchor``."""
+    kind, offset = relative.kind, relative.offset
+    if kind == "day":
+        day = anchor + dt.timedelta(days=offset)
+        return _days(day, day)
+    if kind == "weekday":
+        back = (anchor.weekday() - relative.target) % 7
+        ahead = (relative.target - anchor.weekday()) % 7
+        steps = {
+            "nearest": ahead if forward else -back,
+            "last": -(back or 7),
+            "next": ahead or 7,
+            "coming": ahead or 7,
+            "this": relative.target - anchor.weekday(),
+        }
+        day = anchor + dt.timedelta(days=steps[relative.part])
+        return _days(day, day)
+    if kind == "week":
+        monday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(weeks=offset)
+        return _days(monday, monday + dt.timedelta(days=6))
+    if kind == "month":
+        period = _month(*_shift_month(anchor.year, anchor.month, offset))
+    elif kind == "year":
+        year = anchor.year + offset
+        period = _Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year), str(year), Precision.year)
+    elif kind == "month_of_year":
+        period = _month(anchor.year + offset, relative.target)
+    else:  # named_month: the nearest such month before, in, or after the publication month
+        year = anchor.year
+        if offset < 0:
+            year -= 1 if relative.target >= anchor.month else 0
+        elif offset > 0:
+            year += 1 if relative.target <= anchor.month else 0
+        period = _month(year, relative.target)
+    if relative.part == "earlier":
+        return _days(period.start, anchor)
+    if relative.part == "later":
+        return _days(anchor, period.end)
+    return period
+
+
+def _resolve_relative(text: str, relative: _Relative, published: Bounds, forward: bool) -> NormalizedDate:
+    """The date read against every publication day the document allows: one reading when they
+    agree, else a range covering them all. Refused when publication is open-ended, or spans more
+    than the period recurs in (readings that share nothing say nothing)."""
+    if published.start is None or published.end is None:
+        raise DateError(f"{text!r} is relative to the publication date, which is open-ended; give date_bounds and date_reason")
+    span = format_interval(str(published.start), str(published.end)) if published.start != published.end else str(published.start)
+    if (published.end - published.start).days + 1 > relative.period:
+        raise DateError(
+            f"{text!r} is relative to the publication date, which spans {span}: too long for it to say when; "
+            "give date_bounds and date_reason"
+        )
+    try:
+        first, last = (_read_relative(relative, anchor, forward) for anchor in (published.start, published.end))
+    except (ValueError, OverflowError):
+        raise DateError(f"{text!r} falls outside the calendar from the publication date {span}; give date_bounds and date_reason") from None
+    note = f"relative date resolved against the publication date {span}"
+    if first == last:
+        return NormalizedDate(_edtf(first), first.precision, first.start, first.end, DateBasis.relative, note)
+    return NormalizedDate(format_interval(first.first, last.last), Precision.range, first.start, last.end, DateBasis.relative, note)
+
+
+def _edtf(period: _Period) -> str:
+    return period.first if period.first == period.last else format_interval(period.first, period.last)

@@ -163,7 +163,13 @@ _CommonEventRow = create_model(
     date_start=(dt.date | None, Field(None, description="Earliest possible day (inclusive); empty when open.")),
     date_end=(dt.date | None, Field(None, description="Latest possible day (inclusive); empty when open.")),
     date_text=(str | None, Field(None, description="The date as the document writes it.")),
-    date_basis=(DateBasis, Field(description="stated, year_inferred (from the publication date) or coder (bounds set by the coder).")),
+    date_basis=(
+        DateBasis,
+        Field(
+            description="stated, year_inferred (from the publication date), relative (resolved against the publication date) "
+            "or coder (bounds set by the coder)."
+        ),
+    ),
     date_note=(str | None, Field(None, description="How an inferred date or the coder's bounds were arrived at.")),
     summary=(str, Field(description="One-sentence summary.")),
     location=(str | None, Field(None, description="Where it happened, as written.")),
@@ -190,10 +196,16 @@ DocumentRow = create_model(
     published_start=(dt.date | None, Field(None, description="Earliest possible publication day.")),
     published_end=(dt.date | None, Field(None, description="Latest possible publication day.")),
 )
+UNPUBLISHED_ACTOR_FIELDS = frozenset({"aliases"})
+"""Registry fields that help read documents but are not data about the actor."""
 ActorRow = create_model(
     "ActorRow",
     __base__=Row,
-    **{name: (info.annotation, Field(description=info.description)) for name, info in Actor.model_fields.items()},
+    **{
+        name: (info.annotation, Field(description=info.description))
+        for name, info in Actor.model_fields.items()
+        if name not in UNPUBLISHED_ACTOR_FIELDS
+    },
 )
 
 

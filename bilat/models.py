@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from dateparser.data.languages_info import language_order
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model, model_validator
 
 from bilat.edtf import parse_edtf
 from bilat.ids import id_problem
@@ -88,6 +88,11 @@ class Actor(Record):
     kind: ActorKind = Field(description="state, igo (intergovernmental organization) or non_state.")
     ccode: int | None = Field(None, ge=1, le=999, strict=True, description="Correlates of War state code; states only.")
     wikidata: str | None = Field(None, pattern=r"^Q[1-9][0-9]*$", description="Wikidata item, e.g. Q794.")
+    aliases: list[Text] = Field(
+        [],
+        description="Other ways English texts name the actor, which the drafter reads as it: short names ('the US'), "
+        "demonyms ('Russian'), the capital used for the government ('Moscow'), abbreviations ('UNSC'). Not published.",
+    )
 
     @model_validator(mode="after")
     def _ccode_only_for_states(self) -> Self:
@@ -366,3 +371,37 @@ class EventsFile(Record):
     document: DocumentMeta
     events: list[Event]
     dismissed: list[Dismissal] = Field([], description="Date expressions in the document that code no event.")
+
+
+class DraftBase(Record):
+    """What a draft adds to an event: why it was proposed, and a likely earlier coding of it."""
+
+    cues: list[Text] = Field(min_length=1, description="The words of the document that made it a candidate, and how each was read.")
+    possible_duplicate: EventId | None = Field(None, description="An event already coded that this draft may repeat.")
+
+    @model_validator(mode="after")
+    def _valid_as_event(self) -> Self:
+        try:
+            self.as_event()
+        except ValidationError as err:
+            raise ValueError("; ".join(error["msg"].removeprefix("Value error, ") for error in err.errors())) from None
+        return self
+
+    def as_event(self) -> Visit | Agreement | Sanction | Sale:
+        """The event a coder gets by accepting the draft as it stands (no ID until `bilat mint`)."""
+        return EVENT_TYPES[self.type].model_validate(self.model_dump(exclude={"cues", "possible_duplicate"}))
+
+
+def _draft_model(event: type[EventBase]) -> type[DraftBase]:
+    """A draft of ``event``: its fields less ``id``, plus those of DraftBase; valid only if it would be a valid event."""
+    fields = {name: (info.annotation, info) for name, info in event.model_fields.items() if name != "id"}
+    doc = f"A proposed {event.__name__.lower()}, for a coder to accept, edit or reject."
+    return create_model(f"{event.__name__}Draft", __base__=DraftBase, __doc__=doc, **fields)
+
+
+VisitDraft = _draft_model(Visit)
+AgreementDraft = _draft_model(Agreement)
+SanctionDraft = _draft_model(Sanction)
+SaleDraft = _draft_model(Sale)
+Draft = Annotated[VisitDraft | AgreementDraft | SanctionDraft | SaleDraft, Field(discriminator="type")]
+DRAFT_TYPES = {"visit": VisitDraft, "agreement": AgreementDraft, "sanction": SanctionDraft, "sale": SaleDraft}

@@ -61,11 +61,11 @@ def test_from_text(text, published, forward, edtf, precision, start, end, basis)
     [
         ("January 20", "2015", PAST, "2014 or 2015"),  # a whole-year publication allows either year
         ("January 20", "2019/..", PAST, "open-ended"),
-        ("yesterday", "2015-06-01", PAST, "give date_bounds"),
-        ("Tuesday", "2015-06-01", PAST, "relative"),
-        ("today", "2025-12-06", PAST, "give date_bounds"),
-        ("next week", "2025-12-06", PLANNED, "give date_bounds"),
-        ("last year", "2015-06-01", PAST, "give date_bounds"),
+        ("yesterday", "2015", PAST, "give date_bounds"),  # relative dates: see tests/test_relative_dates.py
+        ("Tuesday", "2015", PAST, "relative"),
+        ("today", "2025", PAST, "give date_bounds"),
+        ("next week", "2025", PLANNED, "give date_bounds"),
+        ("last year", "2015/..", PAST, "give date_bounds"),
         ("June 31", "2015-07-01", PAST, "give date_bounds"),
         ("August 1980 to June 1980", SEED, PAST, "ends before it starts"),
         ("the signing", SEED, PAST, "give date_bounds"),
