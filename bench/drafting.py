@@ -71,13 +71,12 @@ def _expected(event_type: str, status: str, actor1: str, actor2: str, edtf: str,
 
 def seed_cases(seeds: Path) -> tuple[list[Case], list[Actor]]:
     """Every document of a seeds tree, its coded events (dated as the build dates them) the key."""
-    from bilat.normalize import code_events
-    from bilat.seeds import load_seeds
+    from bilat.build import check
 
-    loaded = load_seeds(seeds)
-    coded = code_events(loaded)
+    checked = check(seeds)
+    loaded = checked.seeds
     by_document: dict[str, list[Expected]] = {}
-    for event in coded:
+    for event in checked.events:
         e = event.event
         by_document.setdefault(event.doc_id, []).append(
             Expected(
