@@ -403,7 +403,7 @@ CASES = [
     Case(
         "formula_minus_in_coder_note",
         replace(events(SHOIGU), 'coder_note: "The text says the sale', 'coder_note: "-The text says the sale'),
-        Expect(events(SHOIGU), r"^events\[5\]\.coder_note: " + formula("-"), "coder_note:"),
+        Expect(events(SHOIGU), r"^events\[5\]\.coder_note: " + formula("-"), 'coder_note: "-The text'),
     ),
     Case(
         "formula_at_in_visitor",
@@ -437,8 +437,8 @@ CASES = [
     ),
     Case(
         "raw_control_byte_in_yaml",
-        replace(events(SHOIGU), 'location: "Tehran"\n    agreement_title', b'location: "Teh\x1bran"\n    agreement_title'),
-        Expect(events(SHOIGU), r"^\(yaml\): .*#x001b", b"Teh\x1bran"),
+        replace(events(SHOIGU), 'instrument: "UN Security Council', b'instrument: "UN Security Co\x1buncil'),
+        Expect(events(SHOIGU), r"^\(yaml\): .*#x001b", b"Co\x1buncil"),
     ),
     Case(
         "bidi_override_in_summary",
