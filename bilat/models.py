@@ -144,8 +144,8 @@ class DocumentMeta(Record):
     def _inferred_needs_reason(self) -> Self:
         if self.published_basis == PublishedBasis.inferred and not self.published_reason:
             raise ValueError("an inferred publication date needs published_reason")
-        if (self.published_basis == PublishedBasis.unknown) != (self.published == "../.."):
-            raise ValueError("an unknown publication date is written published: '../..' with published_basis: 'unknown', and only then")
+        if self.published_basis == PublishedBasis.unknown and self.published != "../..":
+            raise ValueError("an unknown publication date is written published: '../..'; a known bound makes it printed or inferred")
         return self
 
 
