@@ -155,7 +155,8 @@ def cut_release(
     (release_dir / RECORD_FILE).write_text(canonical_yaml(record), encoding="utf-8")
     changelog = seeds_dir.parent / "CHANGELOG.md"
     previous = changelog.read_text(encoding="utf-8").removeprefix(CHANGELOG_HEAD) if changelog.exists() else ""
-    changelog.write_text(CHANGELOG_HEAD + changelog_section(entry, delta, tables["events"]) + previous, encoding="utf-8")
+    section = changelog_section(entry, delta, tables["events"])
+    changelog.write_text(CHANGELOG_HEAD + section + (f"\n{previous}" if previous else ""), encoding="utf-8")
     (seeds_dir.parent / "CITATION.cff").write_text(citation_cff(record), encoding="utf-8")
     publish(tables, record, Edition(version, entry), seeds_dir, out)
     _update_readme(seeds_dir.parent / "README.md", entry, tables["events"], out)

@@ -192,6 +192,7 @@ def broken_seeds(tmp_path: Path) -> Path:
 def invocations(missing: Path, corrupt: Path, seeds: Path) -> list[list[str]]:
     event_id = pd.read_parquet(DATA / "events.parquet")["event_id"].iloc[0]
     return [
+        ["add", str(missing / "article.txt"), "--title", "T", "--seeds", str(seeds)],
         ["build", "--seeds", str(missing), "--out", str(missing.parent / "out")],
         ["build", "--seeds", str(seeds), "--out", str(missing.parent / "out")],
         ["check", "--seeds", str(missing)],

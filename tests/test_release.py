@@ -291,3 +291,16 @@ def test_a_release_rewrites_the_readmes_summary_and_citation_example(project: Pa
     assert f"<!-- summary -->Release {version} (" in readme
     code, cited, _ = run(capsys, "cite", "CB31KRM6G", "--data", project / "data")
     assert code == 0 and f"version {version}" in cited and f"> {cited.strip()}\n<!-- /cite CB31KRM6G -->" in readme
+
+
+def test_the_changelog_draws_an_agreement_without_a_direction() -> None:
+    from bilat.release import ReleaseEntry, changelog_section
+
+    events = pd.DataFrame(
+        {"event_id": ["A", "B"], "event_type": ["agreement", "sale"], "actor1": ["PAK", "RUS"], "actor2": ["TUR", "IRN"]}
+        | {"date": ["2019", "2007"], "summary": ["Signed.", "Sold."]}
+    )
+    delta = pd.DataFrame({"event_id": ["A", "B"], "change": ["added", "added"], "fields": [None, None], "reason": [None, None]})
+    entry = ReleaseEntry(version="9.0.0", date="2030-01-01", events=2, added=2, changed=0, retired=0)
+    section = changelog_section(entry, delta, events)
+    assert "- `A` agreement PAK–TUR 2019: Signed." in section and "- `B` sale RUS→IRN 2007: Sold." in section
