@@ -1051,6 +1051,7 @@ def _write_document(gen: _Generator, folder: Path, doc: _Document, budget: int) 
     events = []
     for event in coded:
         event.record["evidence"] = [{"quote": quotes[s]} for s in event.sentences]
+        event.record["validated"] = {"by": "The bench", "date": "2026-01-01"}
         events.append(event.record)
     record: dict[str, Any] = {"document": meta, "events": events}
     if dismissed:

@@ -176,6 +176,8 @@ _CommonEventRow = create_model(
     follows=(str | None, Field(None, description="event_id of the earlier step of the same visit or deal.")),
     coder_note=(str | None, Field(None, description="What the coder inferred beyond the quotes, and from what source.")),
     doc_id=(str, Field(description="The source document.")),
+    validated_by=(str, Field(description="Who read the event against its document and made it their own.")),
+    validated_on=(dt.date, Field(description="The day it was validated.")),
 )
 EventRow = create_model("EventRow", __base__=_CommonEventRow, **_type_specific_fields())
 

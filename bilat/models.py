@@ -7,6 +7,7 @@ Field descriptions here are carried into the JSON Schema in ``schema/`` and, thr
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated, Literal, Self
@@ -262,6 +263,23 @@ class ItemCategory(StrEnum):
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217 code, e.g. USD.")]
 
 
+def _iso_day(value: str) -> str:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError(f"{value!r} is not a day written YYYY-MM-DD")
+    dt.date.fromisoformat(value)
+    return value
+
+
+IsoDay = Annotated[str, AfterValidator(_iso_day), Field(description="A day, YYYY-MM-DD.")]
+
+
+class Validation(Record):
+    """Who read an event against its document and made it their own, and when."""
+
+    by: Text = Field(description="The coder, or the team, as they wish to be credited.")
+    date: IsoDay = Field(description="The day it was validated, YYYY-MM-DD. (Not 'on', which YAML 1.1 reads as true.)")
+
+
 class EventBase(Record):
     id: EventId | None = Field(None, description="Written by `bilat mint`; never edited after.")
     type: str
@@ -276,6 +294,7 @@ class EventBase(Record):
     location: Text | None = Field(None, description="Where it happened, as written.")
     follows: EventId | None = Field(None, description="ID of the earlier event of the same visit or deal.")
     coder_note: Text | None = Field(None, description="What the coder inferred beyond the quotes, and from what source.")
+    validated: Validation = Field(description="Who validated the event against its document, and when (`bilat review` stamps it).")
 
     @model_validator(mode="after")
     def _one_way_to_date(self) -> Self:
@@ -365,12 +384,8 @@ class Dismissal(Record):
     reason: Text = Field(description="One line: why no event is coded, e.g. 'background war: not one of the four types'.")
 
 
-class EventsFile(Record):
-    """A document's ``events.yaml``."""
-
-    document: DocumentMeta
-    events: list[Event]
-    dismissed: list[Dismissal] = Field([], description="Date expressions in the document that code no event.")
+DRAFT_CHECK = Validation(by="(checking a draft)", date="2000-01-01")
+"""The stamp a draft is checked with: it must be a valid event once someone validates it."""
 
 
 class DraftBase(Record):
@@ -387,14 +402,16 @@ class DraftBase(Record):
             raise ValueError("; ".join(error["msg"].removeprefix("Value error, ") for error in err.errors())) from None
         return self
 
-    def as_event(self) -> Visit | Agreement | Sanction | Sale:
-        """The event a coder gets by accepting the draft as it stands (no ID until `bilat mint`)."""
-        return EVENT_TYPES[self.type].model_validate(self.model_dump(exclude={"cues", "possible_duplicate"}))
+    def as_event(self, validated: Validation = DRAFT_CHECK) -> Visit | Agreement | Sanction | Sale:
+        """The event a coder gets by accepting the draft as it stands, stamped ``validated`` (no ID until it is minted)."""
+        fields = self.model_dump(exclude={"cues", "possible_duplicate"})
+        return EVENT_TYPES[self.type].model_validate({**fields, "validated": validated.model_dump()})
 
 
 def _draft_model(event: type[EventBase]) -> type[DraftBase]:
-    """A draft of ``event``: its fields less ``id``, plus those of DraftBase; valid only if it would be a valid event."""
-    fields = {name: (info.annotation, info) for name, info in event.model_fields.items() if name != "id"}
+    """A draft of ``event``: its fields less ``id`` and ``validated``, plus those of DraftBase; valid
+    only if it would be a valid event."""
+    fields = {name: (info.annotation, info) for name, info in event.model_fields.items() if name not in ("id", "validated")}
     doc = f"A proposed {event.__name__.lower()}, for a coder to accept, edit or reject."
     return create_model(f"{event.__name__}Draft", __base__=DraftBase, __doc__=doc, **fields)
 
@@ -405,3 +422,22 @@ SanctionDraft = _draft_model(Sanction)
 SaleDraft = _draft_model(Sale)
 Draft = Annotated[VisitDraft | AgreementDraft | SanctionDraft | SaleDraft, Field(discriminator="type")]
 DRAFT_TYPES = {"visit": VisitDraft, "agreement": AgreementDraft, "sanction": SanctionDraft, "sale": SaleDraft}
+
+
+class Rejection(Record):
+    """A draft a coder rejected, kept so that `bilat draft` never proposes it again."""
+
+    reason: Text = Field(description="Why it is not an event, e.g. 'a hypothetical: could sign'.")
+    by: Text = Field(description="Who rejected it.")
+    date: IsoDay = Field(description="When, YYYY-MM-DD.")
+    draft: Draft
+
+
+class EventsFile(Record):
+    """A document's ``events.yaml``."""
+
+    document: DocumentMeta
+    events: list[Event]
+    dismissed: list[Dismissal] = Field([], description="Date expressions in the document that code no event.")
+    drafts: list[Draft] = Field([], description="Candidate events proposed by `bilat draft`, waiting for `bilat review`; never published.")
+    rejected: list[Rejection] = Field([], description="Drafts a coder rejected, with the reason; `bilat draft` never proposes them again.")

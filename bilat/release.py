@@ -9,15 +9,14 @@ release's delta, republished in ``data/``.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from bilat.metadata import LIST_SEPARATOR, Change
-from bilat.models import Record, Text, pair_text
+from bilat.models import IsoDay, Record, Text, pair_text
 from bilat.problems import InputError, Problem
 from bilat.seeds import read_yaml_model
 
@@ -27,11 +26,6 @@ if TYPE_CHECKING:  # pandas is imported where it is used: ``bilat check`` runs w
 SemVer = Annotated[str, StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")]
 RECORD_FILE, SNAPSHOT_FILE, CHANGES_FILE = "release.yaml", "events.parquet", "changes.parquet"
 CHANGELOG_HEAD = "# Changelog\n\nEvery release of the bilat dataset, newest first. Written by `bilat release`.\n\n"
-
-
-def _iso_day(value: str) -> str:
-    dt.date.fromisoformat(value)
-    return value
 
 
 class DatasetInfo(Record):
@@ -48,7 +42,7 @@ class DatasetInfo(Record):
 
 class ReleaseEntry(Record):
     version: SemVer
-    date: Annotated[str, AfterValidator(_iso_day)] = Field(description="Release day, YYYY-MM-DD.")
+    date: IsoDay = Field(description="Release day, YYYY-MM-DD.")
     events: int = Field(ge=0)
     added: int = Field(ge=0)
     changed: int = Field(ge=0)

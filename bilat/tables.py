@@ -3,6 +3,7 @@ tables and their columns are is defined in ``bilat.metadata``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from enum import Enum
 from typing import Any
@@ -65,6 +66,8 @@ def event_row(coded: CodedEvent, ccodes: dict[str, int | None]) -> dict[str, Any
         "follows": event.follows,
         "coder_note": event.coder_note,
         "doc_id": coded.doc_id,
+        "validated_by": event.validated.by,
+        "validated_on": dt.date.fromisoformat(event.validated.date),
         **{k: (v.value if isinstance(v, Enum) else v) for k, v in specific.items()},
     }
 

@@ -65,6 +65,7 @@ def add_article(seeds: Path) -> Path:
                 "date_text": "March 3, 2026",
                 "summary": "Turkey and Pakistan signed a defence cooperation agreement.",
                 "evidence": [{"quote": "Turkey and Pakistan signed a defence cooperation agreement on March 3, 2026"}],
+                "validated": {"by": "A. Coder", "date": "2026-03-05"},
             }
         ],
         "dismissed": [{"text": "ISLAMABAD, March 4", "reason": "the dateline"}],

@@ -23,6 +23,7 @@ def event(type_: str = "visit", **fields) -> dict:
         "date_text": "2019",
         "summary": "Something happened.",
         "evidence": [{"quote": "In 2019 something happened."}],
+        "validated": {"by": "A. Coder", "date": "2026-12-01"},
     }
     data.update(fields)
     return {key: value for key, value in data.items() if value is not None}

@@ -129,11 +129,12 @@ def test_the_new_document_template_is_a_valid_events_file() -> None:
 
 
 def test_plain_csv_recipe_without_bilat_gives_the_same_values(fresh_data: Path) -> None:
-    plain = pd.read_csv(
-        fresh_data / "events.csv",
-        parse_dates=["date_start", "date_end"],
-        dtype={"ccode1": "Int64", "ccode2": "Int64", "quantity": "Int64"},
-    )
+    columns = TABLES["events"].columns
+    dates = [c.name for c in columns if c.type.kind == "date"]
+    integers = {c.name: "Int64" for c in columns if c.type.kind == "integer"}
+    recipe = f'pd.read_csv("data/events.csv", parse_dates={json.dumps(dates)}, dtype={json.dumps(integers)})'
+    assert recipe in (ROOT / "README.md").read_text(encoding="utf-8"), "the README's CSV recipe is stale"
+    plain = pd.read_csv(fresh_data / "events.csv", parse_dates=dates, dtype=integers)
     from_parquet = pd.read_parquet(fresh_data / "events.parquet")
     as_text = {c: from_parquet[c].astype("str") for c in from_parquet if isinstance(from_parquet[c].dtype, pd.CategoricalDtype)}
     pd.testing.assert_frame_equal(plain, from_parquet.assign(**as_text), check_dtype=False)

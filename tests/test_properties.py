@@ -280,6 +280,7 @@ def coded_document(draw: st.DrawFn) -> tuple[str, dict[str, Any], list[Generated
             "evidence": [{"quote": " ".join(words[first:last])}],
             "location": draw(optional(free_text())),
             "coder_note": draw(optional(free_text())),
+            "validated": {"by": draw(free_text(40)), "date": draw(st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31))).isoformat()},
             **{name: draw(values if name in LISTS else optional(values)) for name, values in specific.items()},
         }
         if kind == "sale" and draw(st.booleans()):

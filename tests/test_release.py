@@ -4,6 +4,7 @@ SHA256SUMS, cite and show, and the loaders."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -83,15 +84,18 @@ def test_release_records_an_added_a_changed_and_a_retired_event(project: Path, c
 
     last = releases(project)[-1]
     major, minor, _ = map(int, last["version"].split("."))
-    expected = f"{major}.{minor + 1}.0"  # an event was added: a minor release
+    released_columns = pq.read_schema(project / "release" / "events.parquet").names
+    new_columns = [c for c in pq.read_schema(project / "data" / "events.parquet").names if c not in released_columns]
+    # an event was added: a minor release, unless columns were added since the last release
+    expected = f"{major + 1}.0.0" if new_columns else f"{major}.{minor + 1}.0"
     code, out, err = run(capsys, "release", "--seeds", seeds, "--out", project / "data", "--date", last["date"])
     assert code == 0, err
     assert f"released {expected} ({last['date']})" in out
     changes = pd.read_parquet(project / "data" / "changes.parquet").set_index("event_id")
     assert changes.loc[new_id, "change"] == "added"
-    assert (changes.loc["MQHZEVV5E", "change"], changes.loc["MQHZEVV5E", "fields"]) == ("changed", "summary")
+    assert (changes.loc["MQHZEVV5E", "change"], changes.loc["MQHZEVV5E", "fields"]) == ("changed", ";".join(["summary", *new_columns]))
     assert (changes.loc["93CATQVMK", "change"], changes.loc["93CATQVMK", "merged_into"]) == ("retired", "KM71SBP7N")
-    assert changes.loc["KM71SBP7N", "fields"] == "follows"
+    assert changes.loc["KM71SBP7N", "fields"] == ";".join(["follows", *new_columns])
     assert set(changes["version"]) == {expected}
     changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index(f"## {expected} ({last['date']})") < changelog.index(f"## {last['version']} ({last['date']})")
@@ -267,10 +271,16 @@ def test_duckdb_reads_the_same_rows_as_pandas() -> None:
         assert left == right, column
 
 
-def test_the_readmes_citation_example_is_what_cite_prints(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_readmes_citation_example_is_what_cite_prints_for_the_last_release() -> None:
+    from bilat.cite import Found, citation
+
+    record = yaml.safe_load((ROOT / "release" / "release.yaml").read_text(encoding="utf-8"))
+    snapshot = pd.read_parquet(ROOT / "release" / "events.parquet").set_index("event_id", drop=False)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    code, out, _ = run(capsys, "cite", "CB31KRM6G", "--data", DATA)
-    assert code == 0 and f"> {out.strip()}" in readme
+    example = re.search(r"<!-- cite (\w+) -->\n> (.*)\n<!-- /cite", readme)
+    last = record["releases"][-1]
+    found = Found(snapshot.loc[example[1]], last["version"], record["dataset"]["title"], record["dataset"]["authors"], last["date"])
+    assert example[2] == citation(found)
 
 
 def test_the_readmes_first_screen_says_what_the_last_release_holds() -> None:
