@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from bilat.api import find_data_dir, read_table
+from bilat.evidence import in_its_sentence
 from bilat.ids import id_problem
 from bilat.metadata import DATAPACKAGE_FILE, LIST_SEPARATOR
 from bilat.models import pair_text
@@ -147,13 +148,7 @@ def show(found: Found, data_dir: Path, seeds_dir: Path) -> str:
         lines += ["", f"quote from {quote.doc_id}, characters {quote.char_start}-{quote.char_end}:"]
         document = seeds_dir / quote.doc_id / "document.txt"
         if document.is_file():
-            text = document.read_text(encoding="utf-8")
-            start = max(text.rfind(". ", 0, quote.char_start) + 2, text.rfind("\n", 0, quote.char_start) + 1, 0)
-            ends = [i for i in (text.find(". ", quote.char_end - 1), text.find("\n", quote.char_end)) if i != -1]
-            end = min(ends) + 1 if ends else len(text)
-            lines.append(
-                f"  {text[start : quote.char_start]}[[{text[quote.char_start : quote.char_end]}]]{text[quote.char_end : end]}".rstrip()
-            )
+            lines.append("  " + in_its_sentence(document.read_text(encoding="utf-8"), quote.char_start, quote.char_end))
         else:
             lines.append(f"  [[{quote.quote}]]")
             missing.append(quote.doc_id)

@@ -99,6 +99,84 @@ def command_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_draft(args: argparse.Namespace) -> int:
+    """Propose candidate events into each document's events.yaml, under drafts:, for review.
+
+    The drafts replace the document's unreviewed ones; a draft of an event already coded in the
+    document, or once rejected, is not proposed again, and events: is never touched. A draft that
+    matches an event of another document (same type and pair, overlapping dates) names it as a
+    possible_duplicate. --json prints the drafts, with the date columns a build would publish.
+
+    Example: bilat draft 3f9c0a1b2c3d4e5f --json
+    """
+    import json
+
+    from bilat.drafts import draft_documents, draft_records, load_tree
+    from bilat.seeds import DOC_ID, document_folders
+
+    if args.all == bool(args.doc_ids):
+        raise UsageError(["give one or more DOC_IDs, or --all"])
+    doc_ids = [f.name for f in document_folders(args.seeds) if DOC_ID.fullmatch(f.name)] if args.all else args.doc_ids
+    drafted = draft_documents(args.seeds, doc_ids)
+    if args.json:
+        from bilat.dates import DateNormalizer
+
+        tree = load_tree(args.seeds)
+        records = []
+        for doc_id, result in zip(doc_ids, drafted, strict=True):
+            document = tree.document(doc_id)
+            records += [{"doc_id": doc_id, **r} for r in draft_records(result, document, DateNormalizer(document.meta.language))]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for doc_id, result in zip(doc_ids, drafted, strict=True):
+        duplicates = sum(1 for d in result.drafts if d.possible_duplicate)
+        skipped = f"; {result.dropped_coded} already coded and {result.dropped_rejected} once rejected left out"
+        print(f"{result.path.as_posix()}: {len(result.drafts)} drafts ({duplicates} possible duplicates){skipped}; `bilat review {doc_id}`")
+    return EXIT_OK
+
+
+def command_review(args: argparse.Namespace) -> int:
+    """Accept, edit or reject a document's drafts: at a terminal one by one, or by number with flags.
+
+    Accepting a draft makes it an event: it gets an ID and the stamp validated {by, date}. A draft
+    that would not pass as an event (an actor not in the registry, a quote that does not match)
+    cannot be accepted until it is fixed, and review says why. Rejecting keeps it under rejected:
+    with the reason, so that bilat draft never proposes it again.
+
+    Example: bilat review 3f9c0a1b2c3d4e5f --accept 1 3 --reject 2 --reason "a hypothetical" --by "A. Coder"
+    """
+    from bilat.drafts import events_file, load_tree, review, save
+
+    path, coded = events_file(args.seeds, args.doc_id)
+    tree = load_tree(args.seeds)
+    document = tree.document(args.doc_id)
+    by = args.by or os.environ.get("BILAT_CODER", "")
+    if not (args.accept or args.reject):
+        if not sys.stdin.isatty():
+            raise UsageError(["not at a terminal: give --accept N… and/or --reject N… --reason TEXT"])
+        if not coded.drafts:
+            print(f"{path.as_posix()}: no drafts to review; `bilat draft {args.doc_id}` proposes them")
+            return EXIT_OK
+        from bilat.terminal_review import review_at_terminal
+
+        if not by:
+            by = input("your name, for the validation stamp: ").strip()
+            if not by:
+                raise UsageError(["a review needs a name: give --by NAME or set BILAT_CODER"])
+        accepted, rejected = review_at_terminal(path, coded, document, tree, by)
+    else:
+        updated, verdict = review(coded, document, tree, args.accept or (), args.reject or (), args.reason, by)
+        save(path, updated)
+        for number, event_id in verdict.accepted:
+            print(f"draft {number} accepted as event {event_id}")
+        for number in verdict.rejected:
+            print(f"draft {number} rejected")
+        accepted, rejected = len(verdict.accepted), len(verdict.rejected)
+    left = len(events_file(args.seeds, args.doc_id)[1].drafts)
+    print(f"{path.as_posix()}: {accepted} accepted, {rejected} rejected, {left} drafts left")
+    return EXIT_OK
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Validate the seeds and write the dataset, with its charts, to data/.
 
@@ -301,6 +379,28 @@ COMMANDS: dict[str, Command] = {
                 option("--publisher", help="the outlet, as the document names it"),
                 option("--url", help="where it was published"),
                 option("--language", default="en", help="ISO 639-1 code of the text (default: en)"),
+                SEEDS,
+            ),
+        ),
+        Command(
+            command_draft,
+            (
+                option("doc_ids", nargs="*", metavar="DOC_ID", help="the documents to draft (as `bilat add` printed their doc_id)"),
+                option("--all", action="store_true", help="draft every document of the seeds"),
+                option("--json", action="store_true", help="print the drafts as one JSON array, for scripts"),
+                SEEDS,
+            ),
+        ),
+        Command(
+            command_review,
+            (
+                option("doc_id", metavar="DOC_ID", help="the document whose drafts to review"),
+                option(
+                    "--accept", nargs="+", type=int, metavar="N", help="accept these drafts, by number (as `bilat draft --json` gives)"
+                ),
+                option("--reject", nargs="+", type=int, metavar="N", help="reject these drafts; needs --reason"),
+                option("--reason", help="why the rejected drafts are not events"),
+                option("--by", help="who validates, for the stamp (default: $BILAT_CODER)"),
                 SEEDS,
             ),
         ),

@@ -151,3 +151,11 @@ def not_found_message(quote: str, document: FoldedText, context: int = 30) -> st
 
 def _preview(text: str, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def in_its_sentence(text: str, start: int, end: int) -> str:
+    """The sentence (or line) around ``text[start:end]``, the passage marked [[like this]]."""
+    first = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    ends = [i for i in (text.find(". ", end - 1), text.find("\n", end)) if i != -1]
+    last = min(ends) + 1 if ends else len(text)
+    return f"{text[first:start]}[[{text[start:end]}]]{text[end:last]}".rstrip()

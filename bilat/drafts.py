@@ -1,0 +1,253 @@
+"""``bilat draft`` and ``bilat review``: candidate events proposed into a document's events.yaml,
+and the coder's verdict on each.
+
+Load (the tree: registry, tombstones, every coded event with its dates; the document and its
+events.yaml) → Process (draft, drop what is coded or was rejected, mark possible duplicates;
+accept or reject by number) → Save (events.yaml in canonical form, only once every step holds).
+Drafts are never published: a build skips them and says how many wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
+from bilat.ids import mint_id
+from bilat.models import FORWARD_STATUSES, Actor, DraftBase, EventBase, EventsFile, Rejection, Validation
+from bilat.normalize import code_document, code_events
+from bilat.problems import InputError, Problem, UsageError
+from bilat.seeds import DOC_ID, Seeds, SourceDocument, load_seeds, read_yaml_model
+from bilat.yamlio import canonical_yaml
+
+
+@dataclass(frozen=True)
+class CodedFact:
+    """What a draft is compared with: an event already coded somewhere in the tree."""
+
+    event_id: str | None
+    doc_id: str
+    type: str
+    pair: frozenset[str]
+    start: dt.date | None
+    end: dt.date | None
+    quotes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Tree:
+    seeds: Seeds
+    coded: tuple[CodedFact, ...]
+
+    @property
+    def actors(self) -> list[Actor]:
+        return [actor for _, actor in self.seeds.actors]
+
+    @property
+    def taken_ids(self) -> set[str]:
+        """Every ID in use or retired, which a new one must not repeat."""
+        ids = {event.id for document in self.seeds.documents for _, event in document.events if event.id}
+        return ids | {tombstone.id for _, tombstone in self.seeds.retired}
+
+    def document(self, doc_id: str) -> SourceDocument:
+        for document in self.seeds.documents:
+            if document.doc_id == doc_id:
+                return document
+        raise InputError([Problem(f"{doc_id}", 1, 1, "doc_id", "no such document in the seeds, or it does not load; run bilat check")])
+
+
+def load_tree(seeds_dir: Path) -> Tree:
+    """The seeds as far as they load, with every coded event's dates (problems are for `bilat check`)."""
+    seeds = load_seeds(seeds_dir)
+    coded = []
+    for coding in code_events(seeds):
+        for event in coding.coded:
+            quotes = frozenset(quote.quote for quote in event.evidence)
+            pair = frozenset((event.event.actor1, event.event.actor2))
+            coded.append(CodedFact(event.event.id, event.doc_id, event.event.type, pair, event.date.start, event.date.end, quotes))
+    return Tree(seeds, tuple(coded))
+
+
+def events_file(seeds_dir: Path, doc_id: str) -> tuple[Path, EventsFile]:
+    """A document's events.yaml, validated; InputError when it does not pass."""
+    if not DOC_ID.fullmatch(doc_id):
+        raise UsageError([f"{doc_id!r} is not a doc_id (16 hex digits, as `bilat add` prints it)"])
+    path = seeds_dir / doc_id / "events.yaml"
+    if not path.is_file():
+        raise UsageError([f"there is no {path.as_posix()}; add the document first with `bilat add`"])
+    return path, read_yaml_model(path, path.as_posix(), EventsFile)[0]
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def draft_date(draft: DraftBase, document: SourceDocument, normalizer: DateNormalizer) -> NormalizedDate:
+    """The date the build would publish for the draft once accepted; DateError when it has none."""
+    forward = draft.status in FORWARD_STATUSES
+    if draft.date_text is not None:
+        date = normalizer.from_text(draft.date_text, document.published, forward)
+    else:
+        date = from_bounds(draft.date_bounds, draft.date_reason)
+    if conflict := publication_conflict(date, document.published, forward):
+        raise DateError(conflict)
+    return date
+
+
+def _overlap(first: tuple[dt.date | None, dt.date | None], second: tuple[dt.date | None, dt.date | None]) -> bool:
+    """Whether two inclusive spans, each perhaps open on a side, share a day."""
+    (a_start, a_end), (b_start, b_end) = first, second
+    return (a_start is None or b_end is None or a_start <= b_end) and (b_start is None or a_end is None or b_start <= a_end)
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drafted:
+    path: Path
+    drafts: tuple[DraftBase, ...]
+    dropped_coded: int
+    dropped_rejected: int
+
+
+def _key(draft: DraftBase | EventBase) -> tuple[str, frozenset[str], str]:
+    return draft.type, frozenset((draft.actor1, draft.actor2)), draft.evidence[0].quote
+
+
+def redraft(coded: EventsFile, proposals: Sequence[DraftBase], document: SourceDocument, tree: Tree, normalizer: DateNormalizer) -> Drafted:
+    """The document's new drafts: ``proposals`` less those already coded here or once rejected,
+    each marked with a possible duplicate among the events of the whole tree."""
+    rejected = {_key(rejection.draft) for rejection in coded.rejected}
+    statuses = {event.id: event.status for event in coded.events}
+    kept, dropped_coded, dropped_rejected = [], 0, 0
+    for draft in proposals:
+        if _key(draft) in rejected:
+            dropped_rejected += 1
+            continue
+        try:
+            date = draft_date(draft, document, normalizer)
+        except DateError:
+            date = None
+        span = (date.start, date.end) if date is not None else (None, None)
+        pair = frozenset((draft.actor1, draft.actor2))
+        same = [f for f in tree.coded if f.type == draft.type and f.pair == pair and _overlap(span, (f.start, f.end))]
+        quotes = {quote.quote for quote in draft.evidence}
+        here = [fact for fact in same if fact.doc_id == document.doc_id]
+        if any(statuses.get(fact.event_id) == draft.status or fact.quotes & quotes for fact in here):
+            dropped_coded += 1
+            continue
+        duplicate = next((fact.event_id for fact in same if fact.event_id and fact.doc_id != document.doc_id), None)
+        kept.append(draft.model_copy(update={"possible_duplicate": duplicate}) if duplicate else draft)
+    return Drafted(Path(), tuple(kept), dropped_coded, dropped_rejected)
+
+
+def draft_documents(seeds_dir: Path, doc_ids: Iterable[str]) -> list[Drafted]:
+    """``bilat draft``: replace each document's unreviewed drafts with fresh ones. Every document is
+    checked before any file is written."""
+    from bilat.drafting import draft_document
+
+    tree = load_tree(seeds_dir)
+    normalizers: dict[str, DateNormalizer] = {}
+    planned = []
+    for doc_id in doc_ids:
+        path, coded = events_file(seeds_dir, doc_id)
+        document = tree.document(doc_id)
+        normalizer = normalizers.setdefault(document.meta.language, DateNormalizer(document.meta.language))
+        proposals = draft_document(document.text, document.meta, tree.actors, normalizer)
+        drafted = replace(redraft(coded, proposals, document, tree, normalizer), path=path)
+        planned.append((drafted, coded.model_copy(update={"drafts": list(drafted.drafts)})))
+    for drafted, updated in planned:
+        drafted.path.write_text(canonical_yaml(updated), encoding="utf-8")
+    return [drafted for drafted, _ in planned]
+
+
+def draft_records(drafted: Drafted, document: SourceDocument, normalizer: DateNormalizer) -> list[dict[str, Any]]:
+    """The drafts as ``--json`` prints them: each with its number and the date columns a build would publish."""
+    records = []
+    for number, draft in enumerate(drafted.drafts, 1):
+        try:
+            date = draft_date(draft, document, normalizer)
+            columns = {
+                "date": date.edtf,
+                "date_precision": date.precision.value,
+                "date_start": date.start.isoformat() if date.start else None,
+                "date_end": date.end.isoformat() if date.end else None,
+                "date_basis": date.basis.value,
+            }
+        except DateError as err:
+            columns = dict.fromkeys(("date", "date_precision", "date_start", "date_end", "date_basis")) | {"date_problem": str(err)}
+        records.append({"draft": number, **draft.model_dump(mode="json", exclude_none=True), **columns})
+    return records
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    accepted: tuple[tuple[int, str], ...]
+    """(draft number, the event ID it was given)."""
+    rejected: tuple[int, ...]
+
+
+def _numbers(given: Sequence[int], drafts: Sequence[DraftBase], option: str) -> list[int]:
+    problems = [f"{option}: there is no draft {n}; the drafts are numbered 1 to {len(drafts)}" for n in given if not 1 <= n <= len(drafts)]
+    if problems:
+        raise UsageError(problems)
+    return list(dict.fromkeys(given))
+
+
+def acceptance_problems(draft: DraftBase, number: int, document: SourceDocument, tree: Tree, normalizer: DateNormalizer) -> list[str]:
+    """Why a draft cannot be accepted as it stands: what the build would say of it as an event."""
+    event = draft.as_event()
+    trial = replace(document, events=((0, event),), dismissed=())
+    coding = code_document(trial, tree.seeds.actor_codes, normalizer)
+    return [f"draft {number}: {problem.field.removeprefix('events[0].')}: {problem.message}" for problem in coding.problems]
+
+
+def review(
+    coded: EventsFile,
+    document: SourceDocument,
+    tree: Tree,
+    accept: Sequence[int] = (),
+    reject: Sequence[int] = (),
+    reason: str | None = None,
+    by: str = "",
+    on: dt.date | None = None,
+) -> tuple[EventsFile, Verdict]:
+    """Accept drafts (each becomes an event with a new ID and the stamp ``by``, ``on``) and reject
+    others (kept in ``rejected`` with the reason). UsageError, and nothing changed, when any step
+    cannot be taken."""
+    drafts = list(coded.drafts)
+    accept, reject = _numbers(accept, drafts, "--accept"), _numbers(reject, drafts, "--reject")
+    problems = [f"draft {n} is both accepted and rejected" for n in set(accept) & set(reject)]
+    if reject and not reason:
+        problems.append("--reject needs --reason TEXT: why the draft is not an event")
+    if (accept or reject) and not by:
+        problems.append("--by NAME is needed: who validates (or set BILAT_CODER)")
+    normalizer = DateNormalizer(document.meta.language)
+    for number in accept:
+        problems += acceptance_problems(drafts[number - 1], number, document, tree, normalizer)
+    if problems:
+        raise UsageError(problems)
+    day = (on or dt.date.today()).isoformat()
+    stamp = Validation(by=by, date=day) if by else None
+    taken = tree.taken_ids
+    events, given = list(coded.events), []
+    for number in accept:
+        event_id = mint_id(taken)
+        taken.add(event_id)
+        events.append(drafts[number - 1].as_event(stamp).model_copy(update={"id": event_id}))
+        given.append((number, event_id))
+    rejections = [Rejection(reason=reason, by=by, date=day, draft=drafts[n - 1]) for n in reject] if reject else []
+    remaining = [draft for n, draft in enumerate(drafts, 1) if n not in accept and n not in reject]
+    updated = coded.model_copy(update={"events": events, "drafts": remaining, "rejected": [*coded.rejected, *rejections]})
+    EventsFile.model_validate(updated.model_dump(mode="json"))
+    return updated, Verdict(tuple(given), tuple(reject))
+
+
+def save(path: Path, coded: EventsFile) -> None:
+    path.write_text(canonical_yaml(coded), encoding="utf-8")
