@@ -23,6 +23,7 @@ from bilat.publish import CHECKSUMS, checksums, write_dataset, write_table
 from bilat.release import (
     CHANGELOG_HEAD,
     RECORD_FILE,
+    SNAPSHOT_FILE,
     UNRELEASED,
     Release,
     ReleaseEntry,
@@ -66,7 +67,8 @@ def check(seeds_dir: Path, release_dir: Path | None = None) -> Checked:
         raise InputError(problems + err.problems) from None
     live = {e.id for d in seeds.documents for _, e in d.events if e.id}
     retired = {t.id for _, t in seeds.retired}
-    problems += lost_id_problems(*snapshot_ids(release), live, retired, f"{seeds_dir.as_posix()}/retired.yaml")
+    snapshot = (release_dir or default_release_dir(seeds_dir)) / SNAPSHOT_FILE
+    problems += lost_id_problems(*snapshot_ids(release), live, retired, f"{seeds_dir.as_posix()}/retired.yaml", seeds.problems, snapshot)
     if problems:
         raise InputError(problems)
     return Checked(seeds, events, release)

@@ -122,7 +122,8 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     if entries != cached or release != cached_release or sum(map(len, readings.values())) != known_readings:
         _write_cache(cache_file, (key, time.time_ns(), {name: tuple(entry) for name, entry in entries.items()}, tuple(release), readings))
     live = {event.id for document in facts for event in document.events if event.id}
-    problems += lost_id_problems(release.version, release.ids, live, {t.id for _, t in lists.retired}, f"{label}/retired.yaml")
+    retired, snapshot = {t.id for _, t in lists.retired}, release_dir / SNAPSHOT_FILE
+    problems += lost_id_problems(release.version, release.ids, live, retired, f"{label}/retired.yaml", load_problems, snapshot)
     if problems:
         raise InputError(problems)
     return Summary(sum(len(document.events) for document in facts), len(facts))

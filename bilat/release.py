@@ -10,9 +10,11 @@ release's delta, republished in ``data/``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints
@@ -138,14 +140,46 @@ def snapshot_ids(release: Release) -> tuple[str | None, frozenset[str]]:
 
 
 def lost_id_problems(
-    version: str | None, released: frozenset[str], live_ids: set[str], retired_ids: set[str], retired_file: str
+    version: str | None,
+    released: frozenset[str],
+    live_ids: set[str],
+    retired_ids: set[str],
+    retired_file: str,
+    load_problems: Sequence[Problem] = (),
+    snapshot: Path | None = None,
 ) -> list[Problem]:
-    """An ID of the last release (``version``) may disappear only with a tombstone."""
+    """An ID of the last release (``version``) may disappear only with a tombstone. But an ID may
+    only be unreadable: when retired.yaml has ``load_problems`` no ID is judged, and an ID whose
+    document (its ``doc_id`` in the ``snapshot``) has them is counted in one line for the document."""
     lost = sorted(released - live_ids - retired_ids)
-    return [
-        Problem(retired_file, 1, 1, "retired", f"{event_id} of release {version} is gone; add a tombstone for it (reason, merged_into)")
-        for event_id in lost
-    ]
+    if not lost:
+        return []
+    if any(problem.file == retired_file for problem in load_problems):
+        message = f"{_ids(len(lost))} of release {version} could not be checked against the tombstones, as this file has problems"
+        return [Problem(retired_file, 1, 1, "retired", message)]
+    # A document's problems are in its folder, or about the folder itself.
+    places = [PurePosixPath(problem.file) for problem in load_problems]
+    troubled = {folder.name: folder for place in places for folder in (place.parent, place)}
+    doc_ids: dict[str, str] = {}
+    if troubled and snapshot is not None and snapshot.is_file():
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(snapshot, columns=["event_id", "doc_id"])
+        doc_ids = dict(zip(table.column("event_id").to_pylist(), table.column("doc_id").to_pylist(), strict=True))
+    unchecked = Counter(doc_ids[event_id] for event_id in lost if doc_ids.get(event_id) in troubled)
+    problems = []
+    for doc_id, count in sorted(unchecked.items()):
+        message = f"{_ids(count)} of release {version} could not be checked, as this document has problems"
+        problems.append(Problem(f"{troubled[doc_id]}/events.yaml", 1, 1, "events", message))
+    for event_id in lost:
+        if doc_ids.get(event_id) not in unchecked:
+            message = f"{event_id} of release {version} is gone; add a tombstone for it (reason, merged_into)"
+            problems.append(Problem(retired_file, 1, 1, "retired", message))
+    return problems
+
+
+def _ids(count: int) -> str:
+    return f"{count} ID" if count == 1 else f"{count} IDs"
 
 
 def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFrame) -> pd.DataFrame:
