@@ -11,7 +11,7 @@ from typing import NamedTuple
 from bilat.dates import DateError, DateNormalizer, DateReader, NormalizedDate, from_bounds, publication_conflict
 from bilat.edtf import parse_edtf
 from bilat.evidence import QuoteError, contains, fold_document, locate, locate_all
-from bilat.models import FORWARD_STATUSES, Event, Tombstone
+from bilat.models import FORWARD_STATUSES, Event, Tombstone, text_problem
 from bilat.problems import InputError, Problem
 from bilat.seeds import Seeds, SourceDocument
 from bilat.yamlio import LocatedData, Locator
@@ -153,9 +153,17 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
             except QuoteError as err:
                 problems.append(where.problem(here + ("evidence", j, "quote"), str(err)))
                 continue
-            quotes.append(LocatedQuote(document.text[match.char_start : match.char_end], match.char_start, match.char_end))
+            passage = document.text[match.char_start : match.char_end]
+            # What is published is the document's text, which can hold what the coder's plain typing does not.
+            if (problem := text_problem(passage)) is not None:
+                problems.append(where.problem(here + ("evidence", j, "quote"), f"in the document, the quoted passage {problem}"))
+                continue
+            quotes.append(LocatedQuote(passage, match.char_start, match.char_end))
         forward = event.status in FORWARD_STATUSES
         written = _as_written(event.date_text, quotes)
+        if written is not None and (problem := text_problem(written)) is not None:
+            problems.append(where.problem(here + ("date_text",), f"in the document, the date as written {problem}"))
+            continue
         try:
             if event.date_text is not None:
                 # A quote that was not found is still the coder's: look in what they typed.

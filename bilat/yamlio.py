@@ -237,12 +237,12 @@ def _reinterpreted(text: str, value: int | float) -> str:
         return f"YAML reads {text} as {read}; write a finite number, or quote it if it is text"
     digits = text.lstrip("+-").lower()
     if ":" in digits:
-        how = "a base-60 number"
+        how = "base 60"
     elif "_" in digits:
-        how = "a number, ignoring the underscores"
+        how = "underscores ignored"
     else:
-        how = {"0x": "a hexadecimal number", "0b": "a binary number"}.get(digits[:2], "an octal number, for its leading zero")
-    return f"YAML 1.1 reads {text} as {how}, {value!r}; write the number in plain decimal digits, or quote it if it is text"
+        how = {"0x": "hexadecimal", "0b": "binary"}.get(digits[:2], "octal, for the leading zero")
+    return f"YAML 1.1 reads {text} as {value!r} ({how}); write the number in plain decimal digits, or quote it if it is text"
 
 
 def _plain(node: yaml.Node, seen: set[int], constructor: yaml.constructor.SafeConstructor) -> Any:
