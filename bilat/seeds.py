@@ -75,22 +75,27 @@ def validate_located(located: LocatedData, model: type[M]) -> M:
     try:
         return model.model_validate(located.data)
     except ValidationError as err:
-        raise InputError(_located_problems(located, model, _errors(err))) from None
+        raise InputError(_located_problems(located, model, _Invalid(err))) from None
 
 
 _EMPTY_HINTS = {EventsFile: "; start from seeds/TEMPLATE.yaml", RetiredIds: '; write "retired: []" when no ID is retired'}
 
 
-def _errors(err: ValidationError) -> list[Any]:
-    return err.errors(include_url=False, include_context=False)
+class _Invalid:
+    """What pydantic found wrong with a file, as far as it is reported: the first MAX_PROBLEMS + 1
+    errors (in the models' field order, then list order), how many there are, and (key, index) of
+    every list item that has one of its own."""
+
+    def __init__(self, err: ValidationError):
+        errors = err.errors(include_url=False, include_context=False)
+        self.first, self.count = errors[: MAX_PROBLEMS + 1], len(errors)
+        self.failed_items = {e["loc"][:2] for e in errors}
 
 
-def _located_problems(located: LocatedData, model: type[BaseModel], errors: list[Any]) -> list[Problem]:
-    """The problems of a file that does not validate: the first MAX_PROBLEMS in pydantic's order
-    (the models' field order, then list order), and a count of the rest."""
+def _located_problems(located: LocatedData, model: type[BaseModel], invalid: _Invalid) -> list[Problem]:
     if located.data is None:
         return [located.problem((), "the file is empty" + _EMPTY_HINTS.get(model, ""))]
-    return capped([_locate_error(located, e) for e in errors[: MAX_PROBLEMS + 1]], len(errors))
+    return capped([_locate_error(located, e) for e in invalid.first], invalid.count)
 
 
 def _locate_error(located: LocatedData, error: Any) -> Problem:
@@ -210,9 +215,9 @@ def _salvage(located: LocatedData | None, model: type[BaseModel], key: str, item
     try:
         return list(enumerate(getattr(model.model_validate(located.data), key)))
     except ValidationError as err:
-        errors = _errors(err)
-        problems += _located_problems(located, model, errors)
-        return _salvage_items(located, key, item, _failed_items(errors))
+        invalid = _Invalid(err)
+        problems += _located_problems(located, model, invalid)
+        return _salvage_items(located, key, item, invalid.failed_items)
 
 
 def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Problem]) -> SourceDocument | None:
@@ -229,9 +234,9 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
         coded = EventsFile.model_validate(located.data)
         meta, events, dismissed = coded.document, list(enumerate(coded.events)), list(enumerate(coded.dismissed))
     except ValidationError as err:
-        errors = _errors(err)
-        problems += _located_problems(located, EventsFile, errors)
-        failed = _failed_items(errors)
+        invalid = _Invalid(err)
+        problems += _located_problems(located, EventsFile, invalid)
+        failed = invalid.failed_items
         meta = _valid_or_none(DocumentMeta, _get(located.data, "document"))
         events, dismissed = _salvage_items(located, "events", Event, failed), _salvage_items(located, "dismissed", Dismissal, failed)
     text = _read_text(folder / "document.txt", display, located, problems)
@@ -250,11 +255,6 @@ def _valid_or_none(model: type[M], data: Any) -> M | None:
         return _adapter(model).validate_python(data)
     except ValidationError:
         return None
-
-
-def _failed_items(errors: list[Any]) -> set[tuple]:
-    """(key, index) of every list item that has a problem of its own."""
-    return {tuple(e["loc"][:2]) for e in errors}
 
 
 def _salvage_items(located: LocatedData, key: str, item: type[M], failed: set[tuple]) -> list[tuple[int, M]]:

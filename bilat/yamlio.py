@@ -52,7 +52,7 @@ class Locator:
         except (OSError, InputError, yaml.YAMLError):  # changed since it was checked: problems are placed at 1:1
             return marks
         if root is not None:
-            _to_python(root, (), marks, set(), [], self.file, {})
+            _note_marks(root, (), marks, set())
         return marks
 
     def where(self, path: Path) -> tuple[int, int]:
@@ -144,7 +144,7 @@ def parse_yaml(raw: bytes, file: str) -> LocatedData:
     except _Irregular:
         # Something to report: walk again, this time noting where each problem is.
         problems: list[Problem] = []
-        data = _to_python(root, (), {}, set(), problems, file, tagged)
+        data = _to_python(root, (), set(), problems, file, tagged)
         if problems:
             raise InputError(capped(problems)) from None
     return LocatedData(data, Locator(file, text))
@@ -273,13 +273,26 @@ def _plain(node: yaml.Node, seen: set[int], constructor: yaml.constructor.SafeCo
     return result
 
 
-def _to_python(
-    node: yaml.Node, path: Path, marks: dict, seen: set[int], problems: list[Problem], file: str, tagged: dict[tuple[int, int], str]
-) -> Any:
-    """The data, with every node's place noted in ``marks`` and every problem in ``problems``;
-    ``tagged``: where the text has an explicit tag (see ``_scan``)."""
+def _note_marks(node: yaml.Node, path: Path, marks: dict[Path, tuple[int, int]], seen: set[int]) -> None:
+    """Where each node of a document that ``parse_yaml`` read is; a mapping's value is placed at its key."""
+    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if node.__class__ is yaml.SequenceNode:
+        for i, item in enumerate(node.value):
+            _note_marks(item, path + (i,), marks, seen)
+    elif node.__class__ is yaml.MappingNode:
+        for key_node, value_node in node.value:
+            place = path + (str(key_node.value),)
+            if place not in marks:  # the first of duplicate keys, as reading keeps it
+                marks[place] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                _note_marks(value_node, place, marks, seen)
+
+
+def _to_python(node: yaml.Node, path: Path, seen: set[int], problems: list[Problem], file: str, tagged: dict[tuple[int, int], str]) -> Any:
+    """The data, with every problem in ``problems``; ``tagged``: where the text has an explicit tag (see ``_scan``)."""
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    marks.setdefault(path, (line, col))
     if id(node) in seen:
         problems.append(Problem(file, line, col, dotted(path), "YAML anchors and aliases are not allowed"))
         return None
@@ -294,7 +307,7 @@ def _to_python(
             problems.append(Problem(file, line, col, dotted(path), f"cannot read this value: {getattr(err, 'problem', None) or err}"))
             return None
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), marks, seen, problems, file, tagged) for i, item in enumerate(node.value)]
+        return [_to_python(item, path + (i,), seen, problems, file, tagged) for i, item in enumerate(node.value)]
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
@@ -308,8 +321,7 @@ def _to_python(
         if key in result:
             problems.append(Problem(file, key_line, key_col, dotted(path + (key,)), "duplicate key"))
             continue
-        marks[path + (key,)] = (key_line, key_col)
-        result[key] = _to_python(value_node, path + (key,), marks, seen, problems, file, tagged)
+        result[key] = _to_python(value_node, path + (key,), seen, problems, file, tagged)
     return result
 
 
