@@ -186,13 +186,17 @@ def _may_be_irregular(text: str) -> bool:
 
 _STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_NODES = {yaml.ScalarEvent: yaml.ScalarNode, yaml.SequenceStartEvent: yaml.SequenceNode, yaml.MappingStartEvent: yaml.MappingNode}
+Tagged = dict[tuple[int, int, type], str]
+"""Explicit tags by the 0-based line and column where their node starts, and its kind (a block
+mapping starts where its first key does)."""
 
 
-def _scan(text: str, file: str) -> dict[tuple[int, int], str]:
-    """The explicit tags of the text by (line, column), from libyaml's events, which are made
-    without recursion; InputError where nesting goes past MAX_DEPTH. A syntax error ends the scan,
-    and composing reports it."""
-    tagged: dict[tuple[int, int], str] = {}
+def _scan(text: str, file: str) -> Tagged:
+    """The explicit tags of the text, from libyaml's events, which are made without recursion;
+    InputError where nesting goes past MAX_DEPTH. A syntax error ends the scan, and composing
+    reports it."""
+    tagged: Tagged = {}
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
@@ -205,7 +209,7 @@ def _scan(text: str, file: str) -> dict[tuple[int, int], str]:
             elif isinstance(event, _ENDS):
                 depth -= 1
             if getattr(event, "tag", None) is not None:
-                tagged[event.start_mark.line, event.start_mark.column] = event.tag
+                tagged[event.start_mark.line, event.start_mark.column, _NODES[event.__class__]] = event.tag
     except yaml.YAMLError:
         pass
     return tagged
@@ -290,14 +294,14 @@ def _note_marks(node: yaml.Node, path: Path, marks: dict[Path, tuple[int, int]],
                 _note_marks(value_node, place, marks, seen)
 
 
-def _to_python(node: yaml.Node, path: Path, seen: set[int], problems: list[Problem], file: str, tagged: dict[tuple[int, int], str]) -> Any:
+def _to_python(node: yaml.Node, path: Path, seen: set[int], problems: list[Problem], file: str, tagged: Tagged) -> Any:
     """The data, with every problem in ``problems``; ``tagged``: where the text has an explicit tag (see ``_scan``)."""
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if id(node) in seen:
         problems.append(Problem(file, line, col, dotted(path), "YAML anchors and aliases are not allowed"))
         return None
     seen.add(id(node))
-    if (tag := tagged.get((line - 1, col - 1))) is not None:
+    if (tag := tagged.get((line - 1, col - 1, node.__class__))) is not None:
         problems.append(Problem(file, line, col, dotted(path), _tag_message(tag)))
         return None
     if isinstance(node, yaml.ScalarNode):
@@ -314,8 +318,8 @@ def _to_python(node: yaml.Node, path: Path, seen: set[int], problems: list[Probl
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(Problem(file, key_line, key_col, dotted(path), "a mapping key must be a plain string"))
             continue
-        if (tag := tagged.get((key_line - 1, key_col - 1))) is not None:
-            problems.append(Problem(file, key_line, key_col, dotted(path), _tag_message(tag)))
+        if (tag := tagged.get((key_line - 1, key_col - 1, key_node.__class__))) is not None:
+            problems.append(Problem(file, key_line, key_col, dotted(path + (str(key_node.value),)), _tag_message(tag)))
             continue
         key = str(key_node.value)
         if key in result:
