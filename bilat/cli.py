@@ -395,9 +395,7 @@ COMMANDS: dict[str, Command] = {
             command_review,
             (
                 option("doc_id", metavar="DOC_ID", help="the document whose drafts to review"),
-                option(
-                    "--accept", nargs="+", type=int, metavar="N", help="accept these drafts, by number (as `bilat draft --json` gives)"
-                ),
+                option("--accept", nargs="+", type=int, metavar="N", help="accept these drafts, by number (as `bilat draft --json` gives)"),
                 option("--reject", nargs="+", type=int, metavar="N", help="reject these drafts; needs --reason"),
                 option("--reason", help="why the rejected drafts are not events"),
                 option("--by", help="who validates, for the stamp (default: $BILAT_CODER)"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -18,7 +19,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dateparser.data.languages_info import language_locale_dict
 from dateparser.date import DateDataParser
+from dateparser.languages.loader import default_loader
 
 from bilat.edtf import Bounds, Precision, calendar_bounds, format_date, format_interval, parse_edtf
 from bilat.workers import worker_pool
@@ -47,8 +50,10 @@ class DateError(ValueError):
 
 _PERIODS = frozenset({"day", "time", "month", "year"})
 """dateparser periods bilat accepts; "time" is kept to the day."""
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DECADE = re.compile(r"(?:the\s+)?(?P<decade>\d{3}0)s", re.IGNORECASE)
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_TIMESTAMP = re.compile(r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9:]{2,5})?")
+_NUMERIC_DATE = re.compile(r"(?P<first>[0-9]{1,2})(?P<sep>[./-])(?P<second>[0-9]{1,2})(?P=sep)[0-9]{2,4}")
+_DECADE = re.compile(r"(?:the\s+)?(?P<decade>[0-9]{3}0)s", re.IGNORECASE)
 _RANGE = re.compile(
     r"(?:from\s+|between\s+)?(?P<first>.+?)\s*(?:[-–—]|\bto\b|\buntil\b|\bthrough\b|\band\b)\s*(?P<last>\S.*)",
     re.IGNORECASE,
@@ -115,6 +120,13 @@ class DateNormalizer:
 
     def _given(self, text: str) -> tuple[int | None, int | None, int | None]:
         """(year, month, day) as far as the text itself gives them."""
+        numeric = _NUMERIC_DATE.fullmatch(text)
+        day_or_month = {int(numeric["first"]), int(numeric["second"])} if numeric else set()
+        if len(day_or_month) == 2 and max(day_or_month) <= 12 and not _one_date_order(self.language):
+            raise DateError(
+                f"{text!r} reads as day-month-year and as month-day-year, and {self.language!r} is written both ways; "
+                "give date_bounds and date_reason, or write the month as a word"
+            )
         given = self._read(text, 0)
         if given is None:
             raise DateError(f"dateparser cannot read {text!r} as a calendar date; give date_bounds and date_reason")
@@ -148,6 +160,8 @@ class DateNormalizer:
         text = text.strip()
         if self.language == "en" and (relative := _relative_phrase(text)) is not None:
             return _resolve_relative(text, relative, published, forward)
+        if timestamp := _ISO_TIMESTAMP.fullmatch(text):
+            text = timestamp["day"]  # the day it names, in its own time zone
         if decade := _DECADE.fullmatch(text):
             first = int(decade["decade"])
             edtf = format_interval(str(first), str(first + 9))
@@ -176,16 +190,16 @@ class DateNormalizer:
     def _range_ends(self, first_text: str, last_text: str, published: Bounds, forward: bool) -> tuple[_Single, _Single]:
         """Both ends of a range. A short end borrows from the other ("1980-88", "June 10-12",
         "3-5 March 2019"), and a year-less first end takes the last end's year ("June to August 2010")."""
-        if re.fullmatch(r"\d{4}", first_text) and re.fullmatch(r"\d{2}", last_text):
+        if re.fullmatch(r"[0-9]{4}", first_text) and re.fullmatch(r"[0-9]{2}", last_text):
             first_year = int(first_text)
             last_year = first_year // 100 * 100 + int(last_text)
             last_year += 100 if last_year < first_year else 0
             return _Single(first_year, None, None, False), _Single(last_year, None, None, False)
-        if re.fullmatch(r"\d{1,2}", last_text):
+        if re.fullmatch(r"[0-9]{1,2}", last_text):
             first_given = self._given(first_text)
             last_given = (*first_given[:2], int(last_text))
             _require_day(first_given, first_text)
-        elif re.fullmatch(r"\d{1,2}", first_text):
+        elif re.fullmatch(r"[0-9]{1,2}", first_text):
             last_given = self._given(last_text)
             first_given = (*last_given[:2], int(first_text))
             _require_day(last_given, last_text)
@@ -269,6 +283,13 @@ def _readings(language: str, texts: list[str]) -> dict[tuple[str, int], Reading]
         with contextlib.suppress(DateError):  # the coding reports it, in its place
             normalizer.from_text(text, anywhen, forward=False)
     return normalizer.readings
+
+
+@functools.cache
+def _one_date_order(language: str) -> bool:
+    """Whether dateparser's locales of ``language`` all order day, month and year the same way."""
+    codes = [language, *language_locale_dict.get(language, ())]
+    return len({default_loader.get_locale(code).info["date_order"] for code in codes}) == 1
 
 
 def _borrow_year(given: tuple[int | None, int | None, int | None], other: _Single, before: bool) -> _Single:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_DATE = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
+_DATE = re.compile(r"(?P<year>[0-9]{4})(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?")
 
 
 class Precision(StrEnum):
@@ -49,7 +49,8 @@ def format_date(year: int, month: int | None = None, day: int | None = None) -> 
 def _parse_single(text: str) -> Bounds:
     match = _DATE.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not an EDTF date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        digits = "; write its digits as 0-9" if any(c.isdigit() and not c.isascii() for c in text) else ""
+        raise ValueError(f"{text!r} is not an EDTF date (YYYY, YYYY-MM or YYYY-MM-DD){digits}")
     year, month, day = (int(v) if v else None for v in match.group("year", "month", "day"))
     try:
         start, end = calendar_bounds(year, month, day)

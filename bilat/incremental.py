@@ -33,7 +33,7 @@ from bilat.release import RECORD_FILE, SNAPSHOT_FILE, ReleasedIds, released_ids
 from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 RACY_NS = 2_000_000_000
 """Files modified this close to the cache's writing are hashed again: a coarse clock could give a later edit the same time."""
 LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex")
@@ -65,7 +65,7 @@ class _Entry(NamedTuple):
 class _Release(NamedTuple):
     digest: str
     version: str | None
-    ids: frozenset[str]
+    doc_of: dict[str, str]
 
 
 def default_cache_dir() -> Path:
@@ -131,7 +131,7 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
         [*lists.problems, *(Problem(*p) for entry in entries.values() for p in entry.load_problems)],
         facts,
         [Problem(*p) for entry in entries.values() for p in entry.problems],
-        ReleasedIds(release.version, release.ids),
+        ReleasedIds(release.version, release.doc_of),
         release_problems,
         label,
     )
@@ -195,7 +195,7 @@ def _release(release_dir: Path, cached: _Release, problems: list[Problem]) -> _R
         return cached
     try:
         released = released_ids(release_dir)
-        return _Release(digest, released.version, released.ids)
+        return _Release(digest, released.version, dict(released.doc_of))
     except InputError as err:
         problems += err.problems
         return NO_RELEASE
@@ -213,7 +213,7 @@ def _context_key(seeds_dir: Path, actor_codes: frozenset[str] | None) -> str:
     return f"{CACHE_FORMAT}:{digest.hexdigest()}"
 
 
-NO_RELEASE = _Release("", None, frozenset())
+NO_RELEASE = _Release("", None, {})
 
 
 def _read_cache(cache_file: Path, key: str) -> tuple[int, dict[str, _Entry], _Release, dict[str, dict]]:

@@ -51,24 +51,34 @@ Edtf = Annotated[
     AfterValidator(_valid_edtf),
     Field(description="EDTF date or interval: YYYY, YYYY-MM, YYYY-MM-DD, or start/end with '..' for an open side."),
 ]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 FORMULA_STARTS = "=+-@\t\r"
 """First characters that make a spreadsheet run a CSV cell as a formula."""
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-"""Control characters, and the bidirectional overrides that make text display other than it reads."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
+"""Control characters; the line and paragraph separators, which end a line as a newline does; the
+bidirectional controls, which make text display other than it reads; and the invisible format
+characters (zero-width space, word joiner, byte order mark, tags), which hide in a word. The
+joiners U+200C and U+200D are allowed: Persian and the Indic scripts need them."""
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be published as one line of free text, or None when it can."""
+    if value[:1] in FORMULA_STARTS:
+        return f"starts with {value[:1]!r}, which a spreadsheet would run as a formula; reword it"
+    if bad := _CONTROL.search(value):
+        return f"holds the control character {bad.group()!r} at position {bad.start()}; text is one line of plain characters"
+    if value != value.strip():
+        return "starts or ends with whitespace"
+    return None
 
 
 def _safe_text(value: str) -> str:
-    if value[:1] in FORMULA_STARTS:
-        raise ValueError(f"starts with {value[:1]!r}, which a spreadsheet would run as a formula; reword it")
-    if bad := _CONTROL.search(value):
-        raise ValueError(f"holds the control character {bad.group()!r} at position {bad.start()}; text is one line of plain characters")
-    if value != value.strip():
-        raise ValueError("starts or ends with whitespace")
+    if (problem := text_problem(value)) is not None:
+        raise ValueError(problem)
     return value
 
 
 Text = Annotated[str, StringConstraints(min_length=1), AfterValidator(_safe_text)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), AfterValidator(_safe_text)]
 
 
 class Record(BaseModel):
@@ -337,9 +347,9 @@ class Sale(EventBase):
     status: SaleStatus
     item: Text | None = Field(None, description="What is sold, as written.")
     item_category: ItemCategory | None = Field(None, description="SIPRI weapon category.")
-    quantity: int | None = Field(None, ge=1, strict=True, description="How many, as stated.")
+    quantity: int | None = Field(None, ge=1, le=2**63 - 1, strict=True, description="How many, as stated.")
     quantity_unit: Text | None = Field(None, description="What quantity counts, e.g. 'systems' or 'launchers'.")
-    value: float | None = Field(None, gt=0, strict=True, description="Deal value in currency units, as stated.")
+    value: float | None = Field(None, gt=0, allow_inf_nan=False, strict=True, description="Deal value in currency units, as stated.")
     currency: Currency | None = Field(None, description="ISO 4217 code of value, e.g. USD.")
 
     @model_validator(mode="after")

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from bilat.dates import DateError, DateNormalizer, DateReader, NormalizedDate, from_bounds, publication_conflict
 from bilat.evidence import Match, QuoteError, contains, fold_document, locate, locate_all
-from bilat.models import FORWARD_STATUSES, Event, Tombstone
+from bilat.models import FORWARD_STATUSES, Event, Tombstone, text_problem
 from bilat.problems import Problem
 from bilat.release import Release, ReleasedIds, lost_id_problems
 from bilat.seeds import Seeds, SourceDocument
@@ -114,7 +114,7 @@ def tree_problems(
     problems = [*load_problems, *registry_problems(lists), *coding_problems, *release_problems]
     problems += cross_document_problems(documents, lists.retired, lists.located_retired, some_unread=bool(load_problems))
     live = {event.id for document in documents for event in document.events if event.id}
-    problems += lost_id_problems(released, live, {t.id for _, t in lists.retired}, f"{seeds_label}/retired.yaml")
+    problems += lost_id_problems(released, live, {t.id for _, t in lists.retired}, f"{seeds_label}/retired.yaml", load_problems)
     return problems
 
 
@@ -185,9 +185,17 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
             except QuoteError as err:
                 problems.append(where.problem(here + ("evidence", j, "quote"), str(err)))
                 continue
-            quotes.append(LocatedQuote(document.text[match.char_start : match.char_end], match.char_start, match.char_end))
+            passage = document.text[match.char_start : match.char_end]
+            # What is published is the document's text, which can hold what the coder's plain typing does not.
+            if (problem := text_problem(passage)) is not None:
+                problems.append(where.problem(here + ("evidence", j, "quote"), f"in the document, the quoted passage {problem}"))
+                continue
+            quotes.append(LocatedQuote(passage, match.char_start, match.char_end))
         forward = event.status in FORWARD_STATUSES
         written = _as_written(event.date_text, quotes)
+        if written is not None and (problem := text_problem(written)) is not None:
+            problems.append(where.problem(here + ("date_text",), f"in the document, the date as written {problem}"))
+            continue
         try:
             if event.date_text is not None:
                 # A quote that was not found is still the coder's: look in what they typed.

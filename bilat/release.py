@@ -9,8 +9,10 @@ release's delta, republished in ``data/``.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StringConstraints
@@ -63,10 +65,15 @@ class ReleasedIds:
     """The last release's version and event IDs, which may disappear only with a tombstone."""
 
     version: str | None
-    ids: frozenset[str]
+    doc_of: Mapping[str, str]
+    """Each released ID's document."""
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.doc_of)
 
 
-NOT_RELEASED = ReleasedIds(None, frozenset())
+NOT_RELEASED = ReleasedIds(None, {})
 
 
 @dataclass(frozen=True)
@@ -130,13 +137,43 @@ def _released_ids(record: ReleaseRecord | None, snapshot: Path) -> ReleasedIds:
         return NOT_RELEASED
     import pyarrow.parquet as pq
 
-    return ReleasedIds(record.latest.version, frozenset(pq.read_table(snapshot, columns=["event_id"]).column("event_id").to_pylist()))
+    table = pq.read_table(snapshot, columns=["event_id", "doc_id"])
+    return ReleasedIds(
+        record.latest.version, dict(zip(table.column("event_id").to_pylist(), table.column("doc_id").to_pylist(), strict=True))
+    )
 
 
-def lost_id_problems(released: ReleasedIds, live_ids: set[str], retired_ids: set[str], retired_file: str) -> list[Problem]:
-    """An ID of the last release may disappear only with a tombstone."""
+def lost_id_problems(
+    released: ReleasedIds, live_ids: set[str], retired_ids: set[str], retired_file: str, load_problems: Sequence[Problem] = ()
+) -> list[Problem]:
+    """An ID of the last release may disappear only with a tombstone. But an ID may only be
+    unreadable: when retired.yaml has ``load_problems`` no ID is judged, and an ID whose document
+    (its ``doc_id`` in the release) has them is counted in one line for the document."""
+    lost = sorted(released.ids - live_ids - retired_ids)
+    if not lost:
+        return []
+    if any(problem.file == retired_file for problem in load_problems):
+        message = f"{_ids(len(lost))} of release {released.version} could not be checked against the tombstones, as this file has problems"
+        return [Problem(retired_file, 1, 1, "retired", message)]
+    # A document's problems are in its folder, or about the folder itself.
+    places = [PurePosixPath(problem.file) for problem in load_problems]
+    troubled = {folder.name: folder for place in places for folder in (place.parent, place)}
+    unchecked = Counter(released.doc_of[event_id] for event_id in lost if released.doc_of.get(event_id) in troubled)
+    problems = []
+    for doc_id, count in sorted(unchecked.items()):
+        message = f"{_ids(count)} of release {released.version} could not be checked, as this document has problems"
+        problems.append(Problem(f"{troubled[doc_id]}/events.yaml", 1, 1, "events", message))
     advice = f"of release {released.version} is gone; add a tombstone for it (reason, merged_into)"
-    return [Problem(retired_file, 1, 1, "retired", f"{event_id} {advice}") for event_id in sorted(released.ids - live_ids - retired_ids)]
+    problems += [
+        Problem(retired_file, 1, 1, "retired", f"{event_id} {advice}")
+        for event_id in lost
+        if released.doc_of.get(event_id) not in unchecked
+    ]
+    return problems
+
+
+def _ids(count: int) -> str:
+    return f"{count} ID" if count == 1 else f"{count} IDs"
 
 
 def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ Layout::
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -25,7 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from bilat.edtf import Bounds, parse_edtf
 from bilat.models import Actor, ActorRegistry, Dismissal, DocumentMeta, Event, EventsFile, RetiredIds, Tombstone
 from bilat.problems import InputError, Problem
-from bilat.yamlio import LocatedData, Locator, decode_text, parse_yaml
+from bilat.yamlio import MAX_PROBLEMS, MAX_YAML_BYTES, LocatedData, Locator, capped, decode_text, parse_yaml, read_regular
 
 DOC_ID = re.compile(r"[0-9a-f]{16}")
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -66,7 +67,7 @@ class Seeds:
 def read_yaml_model(path: Path, display: str, model: type[M]) -> tuple[M, LocatedData]:
     """Parse and validate one YAML file; InputError names every problem in it."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, display, MAX_YAML_BYTES)
     except OSError as err:
         raise InputError([Problem(display, 1, 1, "(file)", f"cannot read: {err.strerror}")]) from None
     located = parse_yaml(raw, display)
@@ -77,7 +78,27 @@ def validate_located(located: LocatedData, model: type[M]) -> M:
     try:
         return model.model_validate(located.data)
     except ValidationError as err:
-        raise InputError([_locate_error(located, e) for e in err.errors()]) from None
+        raise InputError(_located_problems(located, model, _Invalid(err))) from None
+
+
+_EMPTY_HINTS = {EventsFile: "; start from seeds/TEMPLATE.yaml", RetiredIds: '; write "retired: []" when no ID is retired'}
+
+
+class _Invalid:
+    """What pydantic found wrong with a file, as far as it is reported: the first MAX_PROBLEMS + 1
+    errors (in the models' field order, then list order), how many there are, and (key, index) of
+    every list item that has one of its own."""
+
+    def __init__(self, err: ValidationError):
+        errors = err.errors(include_url=False, include_context=False)
+        self.first, self.count = errors[: MAX_PROBLEMS + 1], len(errors)
+        self.failed_items = {e["loc"][:2] for e in errors}
+
+
+def _located_problems(located: LocatedData, model: type[BaseModel], invalid: _Invalid) -> list[Problem]:
+    if located.data is None:
+        return [located.problem((), "the file is empty" + _EMPTY_HINTS.get(model, ""))]
+    return capped([_locate_error(located, e) for e in invalid.first], invalid.count)
 
 
 def _locate_error(located: LocatedData, error: Any) -> Problem:
@@ -181,7 +202,7 @@ def load_document(seeds_dir: Path, folder: Path) -> tuple[SourceDocument | None,
 
 def _parse(path: Path, display: str, problems: list[Problem]) -> LocatedData | None:
     try:
-        return parse_yaml(path.read_bytes(), display)
+        return parse_yaml(read_regular(path, display, MAX_YAML_BYTES), display)
     except OSError as err:
         problems.append(Problem(display, 1, 1, "(file)", f"cannot read: {err.strerror}"))
     except InputError as err:
@@ -195,10 +216,11 @@ def _salvage(located: LocatedData | None, model: type[BaseModel], key: str, item
     if located is None:
         return []
     try:
-        return list(enumerate(getattr(validate_located(located, model), key)))
-    except InputError as err:
-        problems += err.problems
-    return _salvage_items(located, key, item)
+        return list(enumerate(getattr(model.model_validate(located.data), key)))
+    except ValidationError as err:
+        invalid = _Invalid(err)
+        problems += _located_problems(located, model, invalid)
+        return _salvage_items(located, key, item, invalid.failed_items)
 
 
 def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Problem]) -> SourceDocument | None:
@@ -208,45 +230,47 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder is named by its 16-hex-digit doc_id")])
     if folder.is_symlink() or folder.parent != seeds_dir:
         raise InputError([Problem(display, 1, 1, "doc_id", "a document folder must lie inside the seeds directory")])
-    for name in ("events.yaml", "document.txt"):
-        if (folder / name).is_symlink():
-            raise InputError([Problem(f"{display}/{name}", 1, 1, "(file)", "a seed file must be a regular file, not a symlink")])
     located = _parse(folder / "events.yaml", f"{display}/events.yaml", problems)
     if located is None:
         return None
     try:
-        coded = validate_located(located, EventsFile)
+        coded = EventsFile.model_validate(located.data)
         meta, events, dismissed = coded.document, list(enumerate(coded.events)), list(enumerate(coded.dismissed))
-    except InputError as err:
-        problems += err.problems
+    except ValidationError as err:
+        invalid = _Invalid(err)
+        problems += _located_problems(located, EventsFile, invalid)
+        failed = invalid.failed_items
         meta = _valid_or_none(DocumentMeta, _get(located.data, "document"))
-        events, dismissed = _salvage_items(located, "events", Event), _salvage_items(located, "dismissed", Dismissal)
+        events, dismissed = _salvage_items(located, "events", Event, failed), _salvage_items(located, "dismissed", Dismissal, failed)
     text = _read_text(folder / "document.txt", display, located, problems)
     if meta is None or text is None:
         return None
     return SourceDocument(folder.name, text, meta, tuple(events), tuple(dismissed), located.locator, parse_edtf(meta.published))
 
 
+@functools.cache
+def _adapter(model: type[M]) -> TypeAdapter[M]:
+    return TypeAdapter(model)
+
+
 def _valid_or_none(model: type[M], data: Any) -> M | None:
     try:
-        return TypeAdapter(model).validate_python(data)
+        return _adapter(model).validate_python(data)
     except ValidationError:
         return None
 
 
-def _salvage_items(located: LocatedData, key: str, item: type[M]) -> list[tuple[int, M]]:
+def _salvage_items(located: LocatedData, key: str, item: type[M], failed: set[tuple]) -> list[tuple[int, M]]:
+    """The items of ``located.data[key]`` that have no problem (are not ``failed``), validated."""
     raw = _get(located.data, key)
-    found = ((i, _valid_or_none(item, entry)) for i, entry in enumerate(raw if isinstance(raw, list) else []))
+    found = ((i, _valid_or_none(item, entry)) for i, entry in enumerate(raw if isinstance(raw, list) else []) if (key, i) not in failed)
     return [(i, model) for i, model in found if model is not None]
 
 
 def _read_text(path: Path, display: str, located: LocatedData, problems: list[Problem]) -> str | None:
     """document.txt, decoded, with its sha256 checked against the events.yaml block."""
     try:
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            problems.append(Problem(f"{display}/document.txt", 1, 1, "(file)", f"over the {MAX_DOCUMENT_BYTES}-byte limit"))
-            return None
-        raw = path.read_bytes()
+        raw = read_regular(path, f"{display}/document.txt", MAX_DOCUMENT_BYTES)
         text = decode_text(raw, f"{display}/document.txt")
     except OSError as err:
         problems.append(located.problem(("document",), f"cannot read document.txt: {err.strerror}", "document"))

@@ -5,7 +5,10 @@ part-way, and the same seeds always give the same bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import itertools
+import json
 import os
 import re
 import shutil
@@ -21,11 +24,16 @@ import pytest
 
 import bilat.publish
 from bilat.build import build
-from bilat.ids import check_symbol
+from bilat.dates import DateNormalizer
+from bilat.edtf import parse_edtf
+from bilat.ids import URL_UNSAFE_CHECKS, check_symbol
+from bilat.problems import InputError
 from bilat.publish import OutputError
-from bilat.yamlio import MAX_YAML_BYTES
+from bilat.seeds import MAX_DOCUMENT_BYTES
+from bilat.yamlio import MAX_DEPTH, MAX_PROBLEMS, MAX_YAML_BYTES, parse_yaml
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+RELEASE = SEEDS.parent / "release"
 PROBLEM_LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): (?P<message>.+)$")
 LEFTOVER_SUFFIXES = (".staging", ".retiring")
 HANG = 60
@@ -140,6 +148,107 @@ def oversize(data: bytes) -> bytes:
     return data + line * (MAX_YAML_BYTES // len(line) + 1)
 
 
+def fifo(file: str) -> Patch:
+    """``seeds/file`` replaced by a FIFO that no one writes to: reading it would wait for ever."""
+
+    def patch(seeds: Path) -> None:
+        (seeds / file).unlink()
+        os.mkfifo(seeds / file)
+
+    return patch
+
+
+def symlink(file: str, target: str) -> Patch:
+    """``seeds/file`` replaced by a symlink to ``target``, or to a copy of the file outside the seeds when it is empty."""
+
+    def patch(seeds: Path) -> None:
+        outside = Path(target) if target else seeds.parent / f"outside-{Path(file).name}"
+        if not target:
+            shutil.copyfile(seeds / file, outside)
+        (seeds / file).unlink()
+        (seeds / file).symlink_to(outside)
+
+    return patch
+
+
+def directory(file: str) -> Patch:
+    def patch(seeds: Path) -> None:
+        (seeds / file).unlink()
+        (seeds / file).mkdir()
+
+    return patch
+
+
+def sparse(file: str, size: int) -> Patch:
+    """``seeds/file`` grown to ``size`` bytes without writing them."""
+    return lambda seeds: os.truncate(seeds / file, size)
+
+
+def keep_until(file: str, marker: bytes, tail: bytes) -> Patch:
+    """Everything of ``seeds/file`` before ``marker``, then ``tail``."""
+    return rewrite(file, lambda data: data[: data.index(marker)] + tail)
+
+
+def unclosed_title(data: bytes) -> bytes:
+    """The document block's title without its closing quote."""
+    return re.sub(rb'(?m)^(  title: ".*)"$', rb"\1", data, count=1)
+
+
+# The tests' own documents, written whole: a document.txt, and an events.yaml whose events are
+# between two actors the patch adds to the registry.
+OWN = ["00000000000000a1", "00000000000000a2", "00000000000000a3"]
+OWN_ACTORS = b'  - code: "XAA"\n    name: "Actor A"\n    kind: "igo"\n  - code: "XBB"\n    name: "Actor B"\n    kind: "igo"\n'
+OWN_IDS = [d + check_symbol(d) for d in (f"22{n:06d}" for n in range(40)) if check_symbol(d) not in URL_UNSAFE_CHECKS]
+
+
+def q(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: JSON's string syntax is YAML's."""
+    return json.dumps(text)
+
+
+def own_event(n: int, quote: str, **fields: str) -> str:
+    """Event ``n`` of an own document, as an item of its events list: a visit of XAA to XBB
+    quoting ``quote``. ``fields`` are YAML texts that add to its keys or replace them."""
+    keys = {"id": q(OWN_IDS[n]), "type": q("visit"), "status": q("occurred"), "actor1": q("XAA"), "actor2": q("XBB")}
+    if "date_text" not in fields:
+        keys |= {"date_bounds": q("../2020-03-01"), "date_reason": q("The text gives no date.")}
+    keys |= {"summary": q("The minister of A visited B."), "evidence": "\n      - quote: " + q(quote), **fields}
+    return "".join(f"{'  - ' if i == 0 else '    '}{key}: {value}\n" for i, (key, value) in enumerate(keys.items()))
+
+
+def sale(n: int, quote: str, **fields: str) -> str:
+    return own_event(n, quote, type=q("sale"), status=q("agreed"), **fields)
+
+
+def accord(n: int, quote: str, **fields: str) -> str:
+    return own_event(n, quote, type=q("agreement"), status=q("signed"), **fields)
+
+
+def own_document(doc: str, text: str, *items: str, **block: str) -> Patch:
+    """The folder ``doc`` with ``text`` as its document and ``items`` as its events; ``block``: YAML
+    texts that add to the document block or replace its keys."""
+
+    def patch(seeds: Path) -> None:
+        registry = seeds / "actors.yaml"
+        if b'"XAA"' not in registry.read_bytes():
+            registry.write_bytes(registry.read_bytes() + OWN_ACTORS)
+        (seeds / doc).mkdir()
+        (seeds / doc / "document.txt").write_bytes(text.encode("utf-8"))
+        keys = {"title": q("A document written by the test"), "published": q("2020-03-01"), "published_basis": q("printed")}
+        keys |= {"language": q("en"), "sha256": q(hashlib.sha256(text.encode("utf-8")).hexdigest()), **block}
+        head = "document:\n" + "".join(f"  {key}: {value}\n" for key, value in keys.items())
+        (seeds / doc / "events.yaml").write_text(head + "events:\n" + "".join(items), encoding="utf-8")
+
+    return patch
+
+
+def nested_block_mappings(levels: int) -> bytes:
+    """A mapping ``nest`` that holds ``levels`` mappings, one in another, by indentation: the one
+    ``k<n>`` opens is the document's ``n + 2``th level."""
+    lines = [b"  " * (level + 1) + f"k{level}:".encode() for level in range(levels)]
+    return b"nest:\n" + b"\n".join(lines) + b"\n" + b"  " * (levels + 1) + b"v: 1\n"
+
+
 # --- the corpus ----------------------------------------------------------------------------
 
 
@@ -166,6 +275,7 @@ def formula(first: str) -> str:
 
 
 CONTROL = r"control character"
+PASSAGE = r"\.evidence\[0\]\.quote: in the document, the quoted passage "
 
 CASES = [
     # Broken YAML and structure
@@ -315,6 +425,7 @@ CASES = [
         replace(events(FIDAN), 'id: "GAW4Q2305"', 'id: "SMS0CYDY3"'),
         Expect(events(FIDAN), r"^events\[0\]\.id: SMS0CYDY3 is used by 2 events$"),
         Expect(events(FIDAN), r"^events\[2\]\.id: SMS0CYDY3 is used by 2 events$"),
+        Expect("retired.yaml", r"^retired: GAW4Q2305 of release [0-9.]+ is gone; add a tombstone"),
     ),
     Case(
         "malformed_id_lower_case",
@@ -445,6 +556,216 @@ CASES = [
         replace(events(MOU), 'summary: "Pakistan and Turkey signed', 'summary: "Pakistan and \\u202eTurkey signed'),
         Expect(events(MOU), r"^events\[0\]\.summary: .*" + CONTROL, "summary:"),
     ),
+    # Second round: input that crashed, hung or slipped through.
+    Case(
+        "yaml_nested_deeper_than_any_seed_file",
+        together(
+            rewrite(events(MOU), lambda data: b"events: " + b"[" * 200_000 + b"\n"),  # killed libyaml's composer
+            rewrite(events(FIDAN), lambda data: data + b"nest: " + b"[" * 1000 + b"]" * 1000 + b"\n"),  # a RecursionError
+            rewrite(events(BAQERI), lambda data: data + b"nest: " + b"{a: " * 300 + b"1" + b"}" * 300 + b"\n"),
+            rewrite(events(SHOIGU), lambda data: data + nested_block_mappings(MAX_DEPTH + 1)),
+        ),
+        Expect(events(MOU), rf"^\(yaml\): lists and mappings nested more than {MAX_DEPTH} levels deep", "events: [["),
+        Expect(events(FIDAN), rf"^\(yaml\): .*nested more than {MAX_DEPTH} levels", "nest: [["),
+        Expect(events(BAQERI), rf"^\(yaml\): .*nested more than {MAX_DEPTH} levels", "nest: {a:"),
+        Expect(events(SHOIGU), rf"^\(yaml\): .*nested more than {MAX_DEPTH} levels", f" k{MAX_DEPTH - 1}:"),
+    ),
+    Case(
+        "fifo_in_place_of_seed_files",
+        together(fifo(document(MOU)), fifo(events(FIDAN)), fifo("retired.yaml")),
+        Expect(document(MOU), r"^\(file\): a FIFO \(named pipe\), not a regular file"),
+        Expect(events(FIDAN), r"^\(file\): a FIFO \(named pipe\), not a regular file"),
+        Expect("retired.yaml", r"^\(file\): a FIFO \(named pipe\), not a regular file"),
+    ),
+    Case(
+        "seed_files_not_regular_or_too_large",
+        together(
+            symlink("actors.yaml", "/dev/zero"),  # grew past 3 GB in seconds
+            symlink("retired.yaml", ""),
+            directory(events(BAQERI)),
+            sparse(document(MOU), MAX_DOCUMENT_BYTES + 1),
+        ),
+        Expect("actors.yaml", r"^\(file\): a symlink, not a regular file"),
+        Expect("retired.yaml", r"^\(file\): a symlink, not a regular file"),
+        Expect(events(BAQERI), r"^\(file\): a directory, not a regular file"),
+        Expect(document(MOU), rf"^\(file\): {MAX_DOCUMENT_BYTES + 1} bytes is over the {MAX_DOCUMENT_BYTES}-byte limit$"),
+    ),
+    Case(
+        "unreadable_documents_keep_their_released_ids",
+        together(
+            rewrite(events(MOU), unclosed_title),
+            replace(events(BAQERI), 'status: "delivered"', 'status: "shipped"'),
+            delete(document(FIDAN)),
+        ),
+        Expect(events(MOU), r"^\(yaml\): "),
+        Expect(events(MOU), r"^events: 1 ID of release [0-9.]+ could not be checked, as this document has problems$"),
+        Expect(events(BAQERI), r"^events: 1 ID of release [0-9.]+ could not be checked"),
+        Expect(events(FIDAN), r"^events: \d+ IDs of release [0-9.]+ could not be checked"),
+    ),
+    Case(
+        "unreadable_tombstones_keep_released_ids",
+        together(rewrite("retired.yaml", lambda data: b"retired: [\n"), lambda seeds: shutil.rmtree(seeds / SHOIGU)),
+        Expect("retired.yaml", r"^\(yaml\): "),
+        Expect("retired.yaml", r"^retired: \d+ IDs of release [0-9.]+ could not be checked against the tombstones"),
+    ),
+    Case(
+        "explicit_tags_on_scalars",
+        own_document(
+            OWN[0],
+            "The minister of A visited B in 2019. B sold A five radars.",
+            own_event(0, "The minister of A visited B in 2019.", date_text='!!bool "maybe"', location='!!timestamp "2019"'),
+            sale(1, "B sold A five radars.", quantity='!!int ""', value='!!float "1e400"'),
+            own_event(2, "B sold A five radars.", summary='!<tag:yaml.org,2002:str> "Verbatim."', coder_note='! "Non-specific."'),
+            published="!!str 2020-03-01",
+        ),
+        Expect(events(OWN[0]), r"^document\.published: explicit YAML tags are not allowed: remove !!str$", "published: !!str"),
+        Expect(events(OWN[0]), r"^events\[0\]\.date_text: explicit YAML tags are not allowed: remove !!bool$", "!!bool"),
+        Expect(events(OWN[0]), r"^events\[0\]\.location: explicit YAML tags are not allowed: remove !!timestamp$", "!!timestamp"),
+        Expect(events(OWN[0]), r"^events\[1\]\.quantity: explicit YAML tags are not allowed: remove !!int$", "!!int"),
+        Expect(events(OWN[0]), r"^events\[1\]\.value: explicit YAML tags are not allowed: remove !!float$", "!!float"),
+        Expect(events(OWN[0]), r"^events\[2\]\.summary: explicit YAML tags are not allowed: remove !!str$", "!<tag:"),
+        Expect(events(OWN[0]), r"^events\[2\]\.coder_note: explicit YAML tags are not allowed: remove !$", '! "Non'),
+    ),
+    Case(
+        "explicit_tags_on_lists_and_maps",
+        together(
+            own_document(
+                OWN[0],
+                "A and B signed a defence accord in 2019.",
+                accord(0, "A and B signed", domains='!!python/object/apply:os.system ["true"]'),
+                accord(1, "signed a defence accord", evidence='!!seq\n      - quote: "accord"'),
+                accord(2, "defence accord", measures="!custom {a: 1}", location="!!set {x}"),
+            ),
+            own_document(OWN[1], "Nothing.", own_event(3, "Nothing."), published_basis="!!str printed"),
+            rewrite(events(MOU), lambda data: data.replace(b"document:\n", b"document: !!map\n", 1)),
+            rewrite(events(FIDAN), lambda data: b"%TAG !e! tag:x.org,2000:\n---\n" + data.replace(b"events:\n", b"events: !e!x\n", 1)),
+        ),
+        Expect(events(OWN[0]), r"^events\[0\]\.domains: explicit YAML tags are not allowed: remove !!python/object/apply:os\.system$"),
+        Expect(events(OWN[0]), r"^events\[1\]\.evidence: explicit YAML tags are not allowed: remove !!seq$", "!!seq"),
+        Expect(events(OWN[0]), r"^events\[2\]\.measures: explicit YAML tags are not allowed: remove !custom$", "!custom"),
+        Expect(events(OWN[0]), r"^events\[2\]\.location: explicit YAML tags are not allowed: remove !!set$", "!!set"),
+        Expect(events(OWN[1]), r"^document\.published_basis: explicit YAML tags are not allowed", "!!str printed"),
+        Expect(events(MOU), r"^document: explicit YAML tags are not allowed: remove !!map$", "document: !!map"),
+        Expect(events(FIDAN), r"^events: explicit YAML tags are not allowed: remove tag:x\.org,2000:x$", "!e!x"),
+    ),
+    Case(
+        "numbers_that_yaml_1_1_or_int64_would_change",
+        together(
+            own_document(
+                OWN[0],
+                "B sold A radars.",
+                sale(0, "B sold A radars.", quantity="1:20", value=".inf"),
+                sale(1, "B sold A radars.", quantity="0x10", value=".NaN"),
+                sale(2, "B sold A radars.", quantity="1_000", value="1.0e+400"),
+                sale(3, "B sold A radars.", quantity="0b101", value="1_000.5"),
+            ),
+            own_document(OWN[1], "B sold A radars.", sale(4, "B sold A radars.", quantity="99999999999999999999")),
+            rewrite("actors.yaml", lambda data: data + b'  - code: "XCC"\n    name: "State C"\n    kind: "state"\n    ccode: 0640\n'),
+        ),
+        Expect(events(OWN[0]), r"^events\[0\]\.quantity: cannot read this value: YAML 1\.1 reads 1:20 as 80 \(base 60\); write", "1:20"),
+        Expect(events(OWN[0]), r"^events\[0\]\.value: cannot read this value: YAML reads \.inf as infinity; write a finite number", ".inf"),
+        Expect(events(OWN[0]), r"^events\[1\]\.quantity: .*YAML 1\.1 reads 0x10 as 16 \(hexadecimal\)", "0x10"),
+        Expect(events(OWN[0]), r"^events\[1\]\.value: .*YAML reads \.NaN as not-a-number", "NaN"),
+        Expect(events(OWN[0]), r"^events\[2\]\.quantity: .*YAML 1\.1 reads 1_000 as 1000 \(underscores ignored\)", "quantity: 1_000"),
+        Expect(events(OWN[0]), r"^events\[2\]\.value: .*YAML reads 1\.0e\+400 as infinity", "e+400"),
+        Expect(events(OWN[0]), r"^events\[3\]\.quantity: .*YAML 1\.1 reads 0b101 as 5 \(binary\)", "0b101"),
+        Expect(events(OWN[0]), r"^events\[3\]\.value: .*YAML 1\.1 reads 1_000\.5 as 1000\.5", "value: 1_000.5"),
+        Expect(events(OWN[1]), r"^events\[0\]\.quantity: Input should be less than or equal to 9223372036854775807$", "9999"),
+        Expect("actors.yaml", r"^actors\[\d+\]\.ccode: .*YAML 1\.1 reads 0640 as 416 \(octal, for the leading zero\); write", "0640"),
+    ),
+    Case(
+        "document_passages_unfit_to_publish",
+        own_document(
+            OWN[0],
+            "They typed -2+3+cmd|' /C calc'!A0 here. Then -1+1 there.\n"
+            "The minister\x0barrived. The talks\x1fended. The visit\u2028ended. The guests\x85left.\n",
+            own_event(0, "\u20132+3+cmd|' /C calc'!A0 here"),  # typed with an en dash
+            own_event(1, "\u22121+1 there"),  # typed with a minus sign
+            own_event(2, "The minister arrived."),
+            own_event(3, "The talks ended."),
+            own_event(4, "The visit ended."),
+            own_event(5, "The guests left."),
+        ),
+        Expect(events(OWN[0]), r"^events\[0\]" + PASSAGE + formula("-"), "cmd|"),
+        Expect(events(OWN[0]), r"^events\[1\]" + PASSAGE + formula("-"), "1+1 there"),
+        Expect(events(OWN[0]), r"^events\[2\]" + PASSAGE + "holds the " + CONTROL + r" '\\x0b'", "minister arrived"),
+        Expect(events(OWN[0]), r"^events\[3\]" + PASSAGE + "holds the " + CONTROL + r" '\\x1f'", "talks ended"),
+        Expect(events(OWN[0]), r"^events\[4\]" + PASSAGE + "holds the " + CONTROL + r" '\\u2028'", "visit ended"),
+        Expect(events(OWN[0]), r"^events\[5\]" + PASSAGE + "holds the " + CONTROL + r" '\\x85'", "guests left"),
+    ),
+    Case(
+        "controls_in_urls_and_separators_in_text",
+        together(
+            own_document(
+                OWN[0],
+                "The minister of A visited B.",
+                own_event(
+                    0,
+                    "The minister of A visited B.",
+                    summary=q("The minister\u2028of A visited B."),
+                    coder_note=q("Seen\u2029twice."),
+                    location=q("Tur\u200bkey"),
+                    visitor=q("\ufeffA. Minister"),
+                    visitor_title=q("Minister \u2066of\u2069 defence"),
+                ),
+                url=q("https://example.org/\x1b[2J"),
+            ),
+            own_document(OWN[1], "Nothing.", own_event(1, "Nothing."), url=q("https://example.org/\u202egnp.exe")),
+            own_document(OWN[2], "Nothing.", own_event(2, "Nothing."), url=q("https://example.org/\x00")),
+        ),
+        Expect(events(OWN[0]), r"^document\.url: .*" + CONTROL + r" '\\x1b'", "url:"),
+        Expect(events(OWN[1]), r"^document\.url: .*" + CONTROL + r" '\\u202e'", "url:"),
+        Expect(events(OWN[2]), r"^document\.url: .*" + CONTROL + r" '\\x00'", "url:"),
+        Expect(events(OWN[0]), r"^events\[0\]\.summary: .*" + CONTROL + r" '\\u2028'", "summary:"),
+        Expect(events(OWN[0]), r"^events\[0\]\.coder_note: .*" + CONTROL + r" '\\u2029'", "coder_note:"),
+        Expect(events(OWN[0]), r"^events\[0\]\.location: .*" + CONTROL + r" '\\u200b'", "location:"),
+        Expect(events(OWN[0]), r"^events\[0\]\.visitor: .*" + CONTROL + r" '\\ufeff'", "visitor:"),
+        Expect(events(OWN[0]), r"^events\[0\]\.visitor_title: .*" + CONTROL + r" '\\u2066'", "visitor_title:"),
+    ),
+    Case(
+        "dates_not_in_ascii_edtf_or_ambiguous",
+        together(
+            own_document(OWN[0], "Nothing.", own_event(0, "Nothing."), published=q("\u0662\u0660\u0662\u0660-\u0660\u0663")),
+            own_document(
+                OWN[1],
+                "A visited B on 01/02/2020. B visited A on 05.02.2020. They met again later.",
+                own_event(1, "A visited B on 01/02/2020.", date_text=q("01/02/2020")),
+                own_event(2, "B visited A on 05.02.2020.", date_text=q("05.02.2020")),
+                own_event(3, "They met again later.", date_bounds=q("\uff12\uff10\uff11\uff19/2020")),
+                own_event(4, "They met again later.", date_bounds=q("2019-12-31T23:30:00Z")),
+            ),
+        ),
+        Expect(events(OWN[0]), r"^document\.published: .* is not an EDTF date .*; write its digits as 0-9$", "published:"),
+        Expect(
+            events(OWN[1]),
+            r"^events\[0\]\.date_text: '01/02/2020' reads as day-month-year and as month-day-year, .*; "
+            r"give date_bounds and date_reason, or write the month as a word$",
+            'date_text: "01/02',
+        ),
+        Expect(events(OWN[1]), r"^events\[1\]\.date_text: '05\.02\.2020' reads as day-month-year and as month-day", 'date_text: "05.02'),
+        Expect(events(OWN[1]), r"^events\[2\]\.date_bounds: .*not an EDTF date .*0-9$", "\\uff12"),
+        Expect(events(OWN[1]), r"^events\[3\]\.date_bounds: '2019-12-31T23:30:00Z' is not an EDTF date", "T23:30"),
+    ),
+    Case(
+        "thousands_of_problems_in_one_file",
+        together(
+            keep_until(events(MOU), b"events:\n", b"events:\n" + b"- {}\n" * 5000),
+            rewrite(events(FIDAN), lambda data: data + b"x: &a 1\ny:\n" + b"  - *a\n" * 5000),
+        ),
+        Expect(events(MOU), rf"^events\[{MAX_PROBLEMS}\]: … and {5000 - MAX_PROBLEMS:,} more problems in this file$"),
+        Expect(events(FIDAN), rf"^y\[\d+\]: … and {5000 - MAX_PROBLEMS:,} more problems in this file$"),
+    ),
+    Case(
+        "empty_seed_files",
+        together(
+            rewrite(events(MOU), lambda data: b""),
+            rewrite(events(FIDAN), lambda data: b"# only a comment\n"),
+            rewrite("retired.yaml", lambda data: b""),
+        ),
+        Expect(events(MOU), r"^\(file\): the file is empty; start from seeds/TEMPLATE\.yaml$"),
+        Expect(events(FIDAN), r"^\(file\): the file is empty; start from seeds/TEMPLATE\.yaml$"),
+        Expect("retired.yaml", r'^\(file\): the file is empty; write "retired: \[\]" when no ID is retired$'),
+    ),
 ]
 BY_NAME = {case.name: case for case in CASES}
 assert len(BY_NAME) == len(CASES), "case names must be unique"
@@ -464,8 +785,10 @@ def good_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
+    """A copy of the shipped seeds, with the release record beside it."""
     copy = tmp_path / "seeds"
     shutil.copytree(SEEDS, copy)
+    shutil.copytree(RELEASE, tmp_path / "release")
     return copy
 
 
@@ -528,6 +851,7 @@ def problem_lines(command: str, result: subprocess.CompletedProcess) -> list[re.
     traceback, and every line but a closing summary has the file:line:col: field: problem form."""
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"bilat {command} accepted the input:\n{output}"
+    assert result.returncode == 1, f"bilat {command} ended with {result.returncode}:\n{output}"
     assert "Traceback" not in output, output
     *lines, summary = output.splitlines() or [""]
     assert lines, f"bilat {command} reported no problem:\n{output}"
@@ -571,7 +895,11 @@ def test_hostile_input_is_refused_and_leaves_the_output_untouched(case: Case, se
 
     for command, result in results.items():
         output = result.stdout + result.stderr
-        assert_reported(command, problem_lines(command, result), case.expects, seeds, output)
+        problems = problem_lines(command, result)
+        assert_reported(command, problems, case.expects, seeds, output)
+        # An ID that cannot be read is not gone: only a case that removes one calls for a tombstone.
+        if not any("tombstone" in want.message for want in case.expects):
+            assert not [p for p in problems if "add a tombstone" in p["message"]], output
     assert snapshot(out) == before
     assert leftovers(out.parent) == []
     # The first check filled its cache; answered from it, a check says what a fresh one says.
@@ -752,3 +1080,56 @@ def test_builds_give_identical_bytes_from_any_directory_and_listing_order(seeds:
     assert any(name.endswith(".parquet") for name in relative) and any(name.endswith(".csv") for name in relative)
     assert snapshot(tmp_path / "absolute") == relative
     assert snapshot(elsewhere / "reordered-out") == relative
+
+
+# --- limits, exactly where they are --------------------------------------------------------
+
+
+def nested(style: str, levels: int) -> str:
+    """A YAML text of ``levels`` lists and mappings, one in another, written in ``style``."""
+    if style == "flow":
+        return "[" * levels + "x" + "]" * levels + "\n"
+    if style == "flow_mappings":
+        return "{k: " * levels + "x" + "}" * levels + "\n"
+    if style == "compact_lists":  # "- - - x": each list starts two columns on, on the same line
+        return "- " * levels + "x\n"
+    if style == "indentless_lists":  # a list as a mapping's value may sit at the mapping's own column
+        lines, indent = [], 0
+        for level in range(levels):
+            if level % 2 == 0:
+                lines.append(" " * indent + "k:")
+            else:
+                lines.append(" " * indent + "-")
+                indent += 2
+        return "\n".join(lines) + "\n" + " " * indent + "x\n"
+    if style == "complex_keys":
+        return "".join(" " * (2 * level) + "? " + ("\n" if level < levels - 1 else "x\n") for level in range(levels))
+    raise ValueError(style)
+
+
+STYLES = ["flow", "flow_mappings", "compact_lists", "indentless_lists", "complex_keys"]
+
+
+def depth_problems(text: str) -> list[str]:
+    try:
+        parse_yaml(text.encode(), "deep.yaml")
+    except InputError as err:  # a complex key is refused for itself
+        return [p.message for p in err.problems if "nested" in p.message]
+    return []
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_nesting_is_read_to_the_limit_and_refused_one_level_past_it(style: str) -> None:
+    assert depth_problems(nested(style, MAX_DEPTH)) == []
+    assert depth_problems(nested(style, MAX_DEPTH + 1)) == [
+        f"lists and mappings nested more than {MAX_DEPTH} levels deep: look for stray brackets"
+    ]
+
+
+def test_a_document_language_that_settles_the_order_reads_a_numeric_date_and_a_timestamp_is_its_day() -> None:
+    published = parse_edtf("2020-03-01")
+    assert DateNormalizer("de").from_text("01/02/2020", published, forward=False).edtf == "2020-02-01"
+    assert DateNormalizer("en").from_text("13/02/2020", published, forward=False).edtf == "2020-02-13"  # only one reading
+    assert DateNormalizer("en").from_text("05/05/2020", published, forward=False).edtf == "2020-05-05"  # the same either way
+    day = DateNormalizer("en").from_text("2019-12-31T23:30:00Z", published, forward=False)
+    assert (day.edtf, day.precision, day.start, day.end) == ("2019-12-31", "day", dt.date(2019, 12, 31), dt.date(2019, 12, 31))

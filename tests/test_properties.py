@@ -37,7 +37,7 @@ from bilat.models import (
 )
 from bilat.problems import InputError
 from bilat.seeds import read_yaml_model
-from bilat.yamlio import canonical_yaml
+from bilat.yamlio import MAX_DEPTH, canonical_yaml
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 MOU = "ca07c16d152b956b"
@@ -65,6 +65,9 @@ YAML_FRAGMENTS = [
     "yes", "2019-01-01", "2019-01-01T10:00:00Z", "1e400", "-.inf", ".nan", "0x1F", "0o17", "12:30:00", "<<: *a", '"\\ud800"',
     '"\\x00"', "\ufeff", "\x00", "\x1b", "\u0085", "\u2028", "\r\n", '"THSVAH4CJ"', '"visit"', '"planned"', '"IRN"', '"2019"',
     '"January 20"', '"February 30"', '"9999-12-31/.."', '"0000"', '"../.."',
+    '!!bool "maybe"', '!!timestamp "2019"', '!!int ""', '!!float ""', "!!map {a: 1}", "!!seq [a]", "! x", "!<tag:x> y",
+    "0640", "1:20", "1_000", "0b101", "+.inf", "1.0e+400", "[" * 100, "{a: " * 70, "- " * 80, "99999999999999999999",
+    '"\\u2028"', '"\\ufeff"', '"https://x.org/\\e"', '"01/02/2019"', '"\\u0662\\u0660\\u0661\\u0669"',
 ]  # fmt: skip
 
 
@@ -100,7 +103,7 @@ def assert_loads_or_reports(seeds: Path, events_yaml: bytes) -> None:
             assert problem.line >= 1 and problem.col >= 1, str(problem)
 
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ
@@ -128,6 +131,77 @@ def test_loader_survives_a_damaged_real_file(fuzz_seeds: Path, data: bytes) -> N
 
 
 SUMMARY_LINE = re.compile(rb'(?m)^    summary: ".*"$')
+
+
+@dataclass(frozen=True)
+class Value:
+    """A YAML value in flow style, and what the loader must say of it."""
+
+    text: str
+    depth: int
+    """How many lists and mappings it nests, itself included."""
+    tagged: bool
+    reinterpreted: bool
+    """Holds a plain number that YAML 1.1 reads other than it looks, or one that is not finite."""
+
+
+YAML_1_1_NUMBERS = ["0640", "-012", "0x1F", "0b101", "1:20", "-1:30:00", "1_000", "1_000.5", ".inf", "-.Inf", ".NaN", "1.0e+400"]
+SCALAR_TAGS = ["!!str", "!!int", "!!bool", "!!float", "!!timestamp", "!!null", "!!binary", "!custom", "!", "!<tag:yaml.org,2002:str>"]
+COLLECTION_TAGS = ["!!seq", "!!map", "!!set", "!!omap", "!!python/object/apply:os.system", "!!python/name:os.system", "!local"]
+SCALARS = ["x", "visit", "2019", "12", "-3", "1.5", "true", "null", '"a b"', "'q'", '"2019-12-31T23:30:00Z"', '""']
+
+
+def tagged_text(tag: str, text: str) -> str:
+    return f"{tag} {text}"
+
+
+def yaml_values() -> st.SearchStrategy[Value]:
+    """Flow-style values: plain and quoted scalars, YAML 1.1 numbers, explicit tags on scalars,
+    lists and mappings, and lists and mappings nested to any depth."""
+    plain = st.sampled_from(SCALARS).map(lambda text: Value(text, 0, False, False))
+    numbers = st.sampled_from(YAML_1_1_NUMBERS).map(lambda text: Value(text, 0, False, True))
+    tags = st.tuples(st.sampled_from(SCALAR_TAGS), st.sampled_from(SCALARS)).map(lambda t: Value(tagged_text(*t), 0, True, False))
+
+    def collections(children: st.SearchStrategy[Value]) -> st.SearchStrategy[Value]:
+        def collect(items: list[Value], mapping: bool, tag: str | None) -> Value:
+            inner = ", ".join(f"k{i}: {v.text}" if mapping else v.text for i, v in enumerate(items))
+            text = ("{%s}" if mapping else "[%s]") % inner
+            return Value(
+                tagged_text(tag, text) if tag else text,
+                1 + max((v.depth for v in items), default=0),
+                bool(tag) or any(v.tagged for v in items),
+                any(v.reinterpreted for v in items),
+            )
+
+        return st.builds(collect, st.lists(children, max_size=3), st.booleans(), st.none() | st.sampled_from(COLLECTION_TAGS))
+
+    deep = st.tuples(st.integers(55, 75), st.booleans()).map(
+        lambda t: Value(("{k: " * t[0] + "x" + "}" * t[0]) if t[1] else ("[" * t[0] + "x" + "]" * t[0]), t[0], False, False)
+    )
+    return st.recursive(plain | numbers | tags, collections, max_leaves=8) | deep
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=yaml_values(), where=st.sampled_from(["summary", "top"]))
+def test_tags_deep_nesting_and_yaml_1_1_numbers_are_refused_where_they_are(fuzz_seeds: Path, value: Value, where: str) -> None:
+    if where == "summary":  # events[0].summary: inside the root mapping, the events list and an event
+        raw, around = SUMMARY_LINE.sub(lambda _: b"    summary: " + value.text.encode(), MOU_EVENTS, count=1), 3
+    else:
+        raw, around = MOU_EVENTS + b"extra: " + value.text.encode() + b"\n", 1
+    (fuzz_seeds / DOC_ID / "events.yaml").write_bytes(raw)
+    try:
+        check(fuzz_seeds)
+        problems = []
+    except InputError as err:
+        problems = err.problems
+    messages = [f"{p.field}: {p.message}" for p in problems]
+    assert all(p.line >= 1 and p.col >= 1 for p in problems)
+    if around + value.depth > MAX_DEPTH:
+        assert any(f"nested more than {MAX_DEPTH} levels deep" in m for m in messages), messages
+    elif value.tagged:
+        assert any("explicit YAML tags are not allowed" in m for m in messages), messages
+    elif value.reinterpreted:
+        assert any(re.search(r"YAML (1\.1 )?reads ", m) for m in messages), messages
 
 
 @pytest.mark.parametrize("fragment", YAML_FRAGMENTS, ids=ascii)
