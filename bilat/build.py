@@ -104,7 +104,11 @@ def build_tables(checked: Checked) -> tuple[dict[str, pd.DataFrame], Edition]:
 
 
 def build(seeds_dir: Path, out: Path, release_dir: Path | None = None, plots: bool = True) -> dict[str, pd.DataFrame]:
-    checked = check(seeds_dir, release_dir)
+    return build_checked(check(seeds_dir, release_dir), seeds_dir, out, plots)
+
+
+def build_checked(checked: Checked, seeds_dir: Path, out: Path, plots: bool = True) -> dict[str, pd.DataFrame]:
+    """Tabulate and save a tree that passed ``check``."""
     tables, found = build_tables(checked)
     publish(tables, checked.release.record, found, seeds_dir, out, plots)
     return tables
@@ -132,6 +136,13 @@ def cut_release(
     checked = check(seeds_dir, release_dir)
     if checked.release.record is UNRELEASED:
         raise InputError([Problem(f"{release_dir.as_posix()}/{RECORD_FILE}", 1, 1, "(file)", "no release record; create it first")])
+    if pending := checked.pending_drafts:
+        raise InputError(
+            [
+                Problem(file, 1, 1, "drafts", f"{count} drafts wait for review; accept or reject them before a release")
+                for file, count in pending.items()
+            ]
+        )
     tables = tabulate(checked.seeds, checked.events)
     record = checked.release.record
     delta, columns_changed = release_delta(checked.release.snapshot, tables["events"], tables["retired"])

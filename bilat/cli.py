@@ -185,11 +185,13 @@ def command_build(args: argparse.Namespace) -> int:
 
     Example: bilat build --seeds seeds --out data
     """
-    from bilat.build import build
+    from bilat.build import build_checked, check
     from bilat.metadata import PLOTS_DIR
 
     had_plots = (args.out / PLOTS_DIR).is_dir()
-    tables = build(args.seeds, args.out, plots=not args.no_plots)
+    checked = check(args.seeds)
+    tables = build_checked(checked, args.seeds, args.out, plots=not args.no_plots)
+    _say_pending(checked.pending_drafts, "build")
     print(f"wrote {len(tables['events'])} events from {len(tables['documents'])} documents to {args.out.as_posix()}/")
     if args.no_plots and had_plots:
         print(
@@ -214,14 +216,25 @@ def command_check(args: argparse.Namespace) -> int:
         from bilat.build import check
 
         checked = check(args.seeds)
-        events, documents = len(checked.events), len(checked.seeds.documents)
+        events, documents, pending = len(checked.events), len(checked.seeds.documents), checked.pending_drafts
     else:
         from bilat.incremental import check_incremental, default_cache_dir
 
         summary = check_incremental(args.seeds, default_release_dir(args.seeds), default_cache_dir())
-        events, documents = summary.events, summary.documents
+        events, documents, pending = summary.events, summary.documents, summary.pending_drafts
     print(f"ok: {events} events in {documents} documents")
+    _say_pending(pending, "check")
     return EXIT_OK
+
+
+def _say_pending(pending: dict[str, int], command: str) -> None:
+    """Drafts are never published: say on stderr how many wait, and where."""
+    if pending:
+        where = ", ".join(f"{file} ({count})" for file, count in sorted(pending.items()))
+        total = sum(pending.values())
+        print(
+            f"bilat {command}: {total} draft{'s' if total != 1 else ''} wait for `bilat review` (not published): {where}", file=sys.stderr
+        )
 
 
 def command_coverage(args: argparse.Namespace) -> int:

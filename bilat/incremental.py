@@ -33,7 +33,7 @@ from bilat.release import RECORD_FILE, SNAPSHOT_FILE, ReleasedIds, released_ids
 from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 RACY_NS = 2_000_000_000
 """Files modified this close to the cache's writing are hashed again: a coarse clock could give a later edit the same time."""
 LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex")
@@ -47,6 +47,8 @@ Stat = tuple[int, int, int, int]
 class Summary:
     events: int
     documents: int
+    pending_drafts: dict[str, int]
+    """Drafts waiting for review, by events.yaml file."""
 
 
 class _Entry(NamedTuple):
@@ -60,6 +62,8 @@ class _Entry(NamedTuple):
     problems: tuple[tuple, ...]
     events: tuple[tuple, ...]
     """EventFacts, as tuples."""
+    drafts: int
+    """Drafts waiting for review."""
 
 
 class _Release(NamedTuple):
@@ -109,6 +113,7 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
             load_problems,
             tuple(map(astuple, coding.problems)) if coding else (),
             tuple(map(tuple, coding.facts.events)) if coding else (),
+            document.drafts if document is not None else 0,
         )
 
     label = seeds_dir.as_posix()
@@ -137,7 +142,8 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     )
     if problems:
         raise InputError(problems)
-    return Summary(sum(len(document.events) for document in facts), len(facts))
+    pending = {f"{label}/{name}/events.yaml": entry.drafts for name, entry in entries.items() if entry.loaded and entry.drafts}
+    return Summary(sum(len(document.events) for document in facts), len(facts), pending)
 
 
 def _load(seeds_dir: Path, folder: Path, reader: DateReader) -> tuple[tuple[Stat | None, Stat | None], str, SourceDocument | None, tuple]:

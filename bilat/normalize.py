@@ -7,6 +7,7 @@ problems with its coding, and ``tree_problems`` returns those of the whole tree;
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -80,6 +81,11 @@ class Checked:
     @property
     def events(self) -> tuple[CodedEvent, ...]:
         return tuple(event for coding in self.codings for event in coding.coded)
+
+    @property
+    def pending_drafts(self) -> dict[str, int]:
+        """Drafts waiting for review, by events.yaml file."""
+        return {document.located.file: document.drafts for document in self.seeds.documents if document.drafts}
 
 
 def code_events(seeds: Seeds, normalizers: dict[str, DateNormalizer] | None = None) -> tuple[DocumentCoding, ...]:
@@ -212,12 +218,26 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
             continue
         if len(quotes) == len(event.evidence):
             coded.append((i, CodedEvent(event, document.doc_id, date, written, tuple(quotes))))
+    for i, partial in document.partial:  # checked as far as it validated, so that one run reports everything
+        here = ("events", i)
+        located = []
+        for j, quote in enumerate(partial.evidence):
+            try:
+                located.append(locate(quote.quote, folded, quote.occurrence))
+            except QuoteError as err:
+                problems.append(where.problem(here + ("evidence", j, "quote"), str(err)))
+        if partial.date_text is not None and not any(contains(q.quote, partial.date_text) for q in partial.evidence):
+            problems.append(where.problem(here + ("date_text",), f"{partial.date_text!r} is not inside any of the event's quotes"))
     dismissed: list[Match] = []
     for i, dismissal in document.dismissed:
         try:
             dismissed += locate_all(dismissal.text, folded)
         except QuoteError as err:
             problems.append(where.problem(("dismissed", i, "text"), str(err)))
+    for rejection in document.rejected:  # a rejected draft says why its passage codes no event, as a dismissal does
+        for quote in rejection.draft.evidence:
+            with contextlib.suppress(QuoteError):
+                dismissed += locate_all(quote.quote, folded)
     dates = {i: c.date for i, c in coded}
     facts = tuple(
         EventFacts(i, e.id, e.follows, e.type, e.actor1, e.actor2, *(_ordinals(dates[i]) if i in dates else (None, None)))

@@ -1,5 +1,10 @@
 """Load: read the seeds tree into validated records. Every problem in every file is collected.
 
+Error policy: the loaders never raise for bad input. Each returns what it could read and appends
+the problems of what it could not to the list it is given (or returns them beside it); a record
+that fails validation is left out and the rest is kept, so later checks still run. Only
+``read_yaml_model``, for the commands that rewrite one file (mint, fmt, release), raises InputError.
+
 Layout::
 
     seeds/actors.yaml              the actor registry
@@ -24,7 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bilat.edtf import Bounds, parse_edtf
-from bilat.models import Actor, ActorRegistry, Dismissal, DocumentMeta, Event, EventsFile, RetiredIds, Tombstone
+from bilat.models import Actor, ActorRegistry, Dismissal, DocumentMeta, Event, EventsFile, Quote, Rejection, RetiredIds, Text, Tombstone
 from bilat.problems import InputError, Problem
 from bilat.yamlio import MAX_PROBLEMS, MAX_YAML_BYTES, LocatedData, Locator, capped, decode_text, parse_yaml, read_regular
 
@@ -47,6 +52,19 @@ class SourceDocument:
     located: Locator
     published: Bounds
     """``meta.published`` as calendar bounds."""
+    partial: tuple[tuple[int, PartialEvent], ...] = ()
+    """Events that failed validation, as far as their quotes can still be checked."""
+    drafts: int = 0
+    """Drafts waiting for review (never published)."""
+    rejected: tuple[Rejection, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartialEvent:
+    """The quotes and date text of an event that did not validate, so they are checked in the same run."""
+
+    evidence: tuple[Quote, ...]
+    date_text: str | None
 
 
 @dataclass(frozen=True)
@@ -194,10 +212,7 @@ def load_lists(seeds_dir: Path) -> Seeds:
 def load_document(seeds_dir: Path, folder: Path) -> tuple[SourceDocument | None, list[Problem]]:
     """One document folder and its problems; None when its document block or text is unusable."""
     problems: list[Problem] = []
-    try:
-        return _load_document(seeds_dir, folder, seeds_dir.as_posix(), problems), problems
-    except InputError as err:
-        return None, problems + err.problems
+    return _load_document(seeds_dir, folder, seeds_dir.as_posix(), problems), problems
 
 
 def _parse(path: Path, display: str, problems: list[Problem]) -> LocatedData | None:
@@ -227,25 +242,50 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
     """Its problems go to ``problems``. An events.yaml with bad events still has its text and good events checked."""
     display = f"{label}/{folder.name}"
     if not DOC_ID.fullmatch(folder.name):
-        raise InputError([Problem(display, 1, 1, "doc_id", "a document folder is named by its 16-hex-digit doc_id")])
+        problems.append(Problem(display, 1, 1, "doc_id", "a document folder is named by its 16-hex-digit doc_id"))
+        return None
     if folder.is_symlink() or folder.parent != seeds_dir:
-        raise InputError([Problem(display, 1, 1, "doc_id", "a document folder must lie inside the seeds directory")])
+        problems.append(Problem(display, 1, 1, "doc_id", "a document folder must lie inside the seeds directory"))
+        return None
     located = _parse(folder / "events.yaml", f"{display}/events.yaml", problems)
     if located is None:
         return None
+    partial: list[tuple[int, PartialEvent]] = []
     try:
         coded = EventsFile.model_validate(located.data)
         meta, events, dismissed = coded.document, list(enumerate(coded.events)), list(enumerate(coded.dismissed))
+        drafts, rejected = len(coded.drafts), tuple(coded.rejected)
     except ValidationError as err:
         invalid = _Invalid(err)
         problems += _located_problems(located, EventsFile, invalid)
         failed = invalid.failed_items
         meta = _valid_or_none(DocumentMeta, _get(located.data, "document"))
         events, dismissed = _salvage_items(located, "events", Event, failed), _salvage_items(located, "dismissed", Dismissal, failed)
+        partial = _partial_events(located, failed)
+        raw_drafts = _get(located.data, "drafts")
+        drafts = len(raw_drafts) if isinstance(raw_drafts, list) else 0
+        rejected = tuple(rejection for _, rejection in _salvage_items(located, "rejected", Rejection, failed))
     text = _read_text(folder / "document.txt", display, located, problems)
     if meta is None or text is None:
         return None
-    return SourceDocument(folder.name, text, meta, tuple(events), tuple(dismissed), located.locator, parse_edtf(meta.published))
+    published = parse_edtf(meta.published)
+    return SourceDocument(
+        folder.name, text, meta, tuple(events), tuple(dismissed), located.locator, published, tuple(partial), drafts, rejected
+    )
+
+
+def _partial_events(located: LocatedData, failed: set[tuple]) -> list[tuple[int, PartialEvent]]:
+    """What can still be checked of each event that failed validation: its quotes and its date text."""
+    raw = _get(located.data, "events")
+    found = []
+    for i, entry in enumerate(raw if isinstance(raw, list) else []):
+        if ("events", i) not in failed or not isinstance(entry, dict):
+            continue
+        evidence = _valid_or_none(list[Quote], entry.get("evidence"))
+        date_text = _valid_or_none(Text, entry.get("date_text")) if entry.get("date_text") is not None else None
+        if evidence:
+            found.append((i, PartialEvent(tuple(evidence), date_text)))
+    return found
 
 
 @functools.cache
