@@ -13,6 +13,7 @@ import pandas as pd
 
 from bilat.plot.draw import dyad_figure, overview_figure, style
 from bilat.plot.geometry import LABEL_FIELDS
+from bilat.workers import can_fork
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -81,11 +82,10 @@ def _run(task: tuple[Any, ...]) -> list[Path]:
 def _workers(jobs: int | None, charts: int) -> int:
     """``jobs`` worker processes (None: one per CPU, at most 8, and none below PARALLEL_ABOVE
     charts); 1 where processes cannot be forked."""
-    import multiprocessing
 
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 8) if charts > PARALLEL_ABOVE else 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return 1
     return max(1, min(jobs, charts))
 
@@ -109,9 +109,8 @@ def render_plots(events: pd.DataFrame, out_dir: Path, jobs: int | None = None) -
     if workers == 1:
         results = [_run(task) for task in tasks]
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from bilat.workers import worker_pool
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:
             results = list(pool.map(_run, tasks))  # the overview, the longest, goes first
     return sorted(path for paths in results for path in paths)
