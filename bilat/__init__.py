@@ -1,6 +1,6 @@
 """bilat: an open, citable dataset of bilateral defense and diplomatic events."""
 
-__all__ = ["load_actors", "load_documents", "load_events", "load_evidence", "load_table"]
+__all__ = ["load_actors", "load_documents", "load_events", "load_evidence", "load_panel", "load_table"]
 
 
 def __getattr__(name: str):

@@ -56,7 +56,7 @@ def read_table(directory: Path, table: str, format: Format = "parquet") -> pd.Da
         raise ValueError(f"format is 'parquet' or 'csv', not {format!r}")
     if table not in TABLES:
         raise ValueError(f"bilat publishes the tables {', '.join(TABLES)}, not {table!r}")
-    path = directory / f"{table}.{format}"
+    path = directory / f"{TABLES[table].path}.{format}"
     if not path.is_file():
         raise DataError(f"{path.as_posix()} does not exist: {directory.as_posix()} is not a complete bilat data directory")
     import pyarrow as pa
@@ -90,3 +90,27 @@ def load_documents(format: Format = "parquet", data_dir: str | Path | None = Non
 def load_actors(format: Format = "parquet", data_dir: str | Path | None = None) -> pd.DataFrame:
     """The actor registry."""
     return load_table("actors", format, data_dir)
+
+
+def load_panel(
+    name: str = "dyad_year", directed: bool = False, format: Format = "parquet", data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """Counts of each event type per pair of actors and period: ``<type>_min`` the events certainly in
+    it, ``<type>_max`` those that may be (see the descriptions in datapackage.json). ``name`` is
+    ``dyad_year`` (published with the data), ``dyad_quarter`` or ``dyad_month`` (counted from the
+    events when asked for); ``directed=True``, or a name starting ``directed_``, counts from actor1
+    to actor2 by role."""
+    from bilat.metadata import PanelUnit, panel_table
+
+    kind = name.removeprefix("directed_")
+    unit = kind.removeprefix("dyad_")
+    if not kind.startswith("dyad_") or unit not in set(PanelUnit):
+        raise ValueError(f"a panel is dyad_year, dyad_quarter or dyad_month (or directed_dyad_…), not {name!r}")
+    directed = directed or name.startswith("directed_")
+    table = panel_table(unit, directed)
+    directory = find_data_dir(data_dir)
+    if table.name in TABLES:
+        return read_table(directory, table.name, format)
+    from bilat.panels import panel
+
+    return panel(read_table(directory, "events", format), unit, directed)

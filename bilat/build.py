@@ -9,6 +9,7 @@ raises ``OutputError`` and leaves the last good output in place.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -22,9 +23,9 @@ from bilat.metadata import CHECKSUMS_FILE, DATAPACKAGE_FILE, PLOTS_DIR
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.normalize import Checked, code_events, date_texts, tree_problems
 from bilat.plot.files import render_dyad, render_plots
-from bilat.problems import InputError, Problem
+from bilat.problems import InputError, OutputError, Problem
 from bilat.progress import Progress
-from bilat.publish import checksums, write_dataset, write_table
+from bilat.publish import STATA_EPOCH, checksums, write_dataset, write_table
 from bilat.release import (
     CHANGELOG_HEAD,
     NOT_RELEASED,
@@ -124,7 +125,14 @@ def publish(tables: dict[str, pd.DataFrame], record: ReleaseRecord, found: Editi
         metadata={"bilat.version": found.version},
         extra_files={DATAPACKAGE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"},
         also=(lambda staging: render_plots(tables["events"], staging / PLOTS_DIR)) if plots else None,
+        stata_time_stamp=stata_time_stamp(package),
     )
+
+
+def stata_time_stamp(package: dict) -> dt.datetime:
+    """The time stamp of a build's Stata files: its release's date, as ``datapackage.json`` has it; only a release has one."""
+    created = package.get("created")
+    return dt.datetime.fromisoformat(created[:10]) if isinstance(created, str) else STATA_EPOCH
 
 
 def cut_release(
@@ -208,6 +216,35 @@ def plot(data_dir: Path | None, out: Path | None = None, dyad: str | None = None
     if target.resolve().parent == data_dir.resolve():
         (data_dir / CHECKSUMS_FILE).write_text(checksums(data_dir), encoding="utf-8")
     return written
+
+
+def panel(
+    data_dir: Path | None, out: Path, unit: str = "year", directed: bool = False, types: list[str] | None = None
+) -> tuple[str, pd.DataFrame, list[Path]]:
+    """A panel counted from a data directory's events, written to ``out`` as Parquet, CSV and Stata;
+    its name, its frame and the files written. ``out`` may not lie inside the data directory, whose
+    SHA256SUMS and datapackage.json would no longer describe it."""
+    from bilat.metadata import panel_table
+    from bilat.panels import panel as count_panel
+
+    data_dir = find_data_dir(data_dir)
+    if out.resolve().is_relative_to(data_dir.resolve()):
+        message = f"{out.as_posix()} is inside the data directory {data_dir.as_posix()}, which would no longer match its SHA256SUMS"
+        raise OutputError(message + "; give another --out")
+    table = panel_table(unit, directed, types)
+    frame = count_panel(read_table(data_dir, "events"), unit, directed, types)
+    try:
+        package = json.loads((data_dir / DATAPACKAGE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        package = None
+    package = package if isinstance(package, dict) else {}
+    version = package.get("version")
+    stem = out / table.name
+    try:
+        write_table(frame, table, stem, {"bilat.version": version} if version else None, stata_time_stamp=stata_time_stamp(package))
+    except OSError as err:
+        raise OutputError(f"cannot write {stem.as_posix()}: {err.strerror or err}") from None
+    return table.name, frame, [stem.with_suffix(suffix) for suffix in (".parquet", ".csv", ".dta")]
 
 
 def json_schemas() -> dict[str, str]:

@@ -378,6 +378,35 @@ def command_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def event_type(text: str) -> str:
+    """An event type given on the command line (the models are imported only when one is given)."""
+    from bilat.models import EVENT_TYPES
+
+    if text not in EVENT_TYPES:
+        raise argparse.ArgumentTypeError(f"{text!r} is no event type; the types are {', '.join(EVENT_TYPES)}")
+    return text
+
+
+def command_panel(args: argparse.Namespace) -> int:
+    """Count the events per pair of actors and year, quarter or month, from a data directory.
+
+    For each event type, <type>_min counts the events whose date bounds lie wholly inside the
+    period (they certainly fall in it) and <type>_max those whose bounds overlap it (they may).
+    A pair has a row for every period from the first to the last that its events' known bounds
+    touch; an open side of a date reaches only as far as that. --directed counts from actor1 to
+    actor2 by role, an agreement in both directions. The files are <panel>.parquet, .csv and .dta
+    in the output directory; data/panels/ already holds the two year panels.
+
+    Example: bilat panel --unit quarter --directed --type sale sanction --out panels
+    """
+    from bilat.build import panel
+
+    name, frame, written = panel(args.data, args.out, args.unit, args.directed, args.type)
+    pairs = frame["dyad"].nunique()
+    print(f"wrote {name} ({len(frame)} rows, {pairs} pairs of actors) to {', '.join(path.as_posix() for path in written)}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     command.name: command
     for command in (
@@ -467,6 +496,22 @@ COMMANDS: dict[str, Command] = {
                 DATA,
                 option("--dyad", help="only this dyad's chart, e.g. IRN-RUS"),
                 option("--out", type=Path, help="where to write (default: DATA/plots, with DATA/SHA256SUMS brought up to date)"),
+            ),
+        ),
+        Command(
+            command_panel,
+            (
+                option("--unit", choices=["year", "quarter", "month"], default="year", help="the period of a row (default: year)"),
+                option("--directed", action="store_true", help="from actor1 to actor2 by role, an agreement in both directions"),
+                option(
+                    "--type",
+                    nargs="+",
+                    type=event_type,
+                    metavar="TYPE",
+                    help="count only these event types, e.g. sale sanction (default: all)",
+                ),
+                DATA,
+                option("--out", type=Path, default=Path("panels"), help="the output directory, outside DATA (default: panels)"),
             ),
         ),
     )

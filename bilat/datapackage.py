@@ -37,6 +37,21 @@ def _resource(name: str, path: str, table: Table, for_parquet: bool, with_keys: 
     return resource | {"schema": schema}
 
 
+def _stata_resource(table: Table) -> dict[str, Any]:
+    """A Stata copy of a table: a file of the package, whose columns are those of the table's CSV resource."""
+    return {
+        "name": f"{table.name}-stata",
+        "path": f"{table.path}.dta",
+        "format": "dta",
+        "mediatype": "application/x-stata-dta",
+        "description": (
+            f"`{table.path}` in Stata's format 118 (Stata 14 and later): the columns of the `{table.name}` resource, described there, "
+            "each labelled with the start of its description; categories as value labels, dates as daily dates (%td), "
+            "missing text as an empty string."
+        ),
+    }
+
+
 def datapackage(record: ReleaseRecord, found: Edition, dyads: list[str]) -> dict[str, Any]:
     """The package of a build of edition ``found``: ``version`` is the release it is, or says that it
     holds unreleased changes (``1.0.0+unreleased``); ``created`` is the release's date, and only a
@@ -46,11 +61,12 @@ def datapackage(record: ReleaseRecord, found: Edition, dyads: list[str]) -> dict
     for for_parquet in (False, True):
         extension, suffix = ("parquet", "-parquet") if for_parquet else ("csv", "")
         for name, table in TABLES.items():
-            resources.append(_resource(f"{name}{suffix}", f"{name}.{extension}", table, for_parquet, with_keys=True))
+            resources.append(_resource(f"{name}{suffix}", f"{table.path}.{extension}", table, for_parquet, with_keys=True))
         for dyad in dyads:
             name = f"timeline-{dyad.lower()}{suffix}"
             path = f"{TIMELINES_DIR}/{dyad}.{extension}"
             resources.append(_resource(name, path, TABLES[TIMELINE_TABLE], for_parquet, with_keys=False))
+    resources += [_stata_resource(table) for table in TABLES.values() if table.stata]
     package: dict[str, Any] = {
         "$schema": PROFILE,
         "name": info.name,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import types
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
@@ -37,6 +38,7 @@ CHECKSUMS_FILE = "SHA256SUMS"
 DATAPACKAGE_FILE = "datapackage.json"
 TIMELINES_DIR = "timelines"
 PLOTS_DIR = "plots"
+PANELS_DIR = "panels"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,6 +250,15 @@ class Table:
     foreign_keys: tuple[ForeignKey, ...] = ()
     sort_by: tuple[str, ...] = ()
     """The published row order; a missing value sorts first (an open start is not later than anything)."""
+    folder: str = ""
+    """The folder of ``data/`` its files are in; empty for the top level."""
+    stata: bool = False
+    """Whether it is also published as a Stata file (``.dta``)."""
+
+    @property
+    def path(self) -> str:
+        """Where its files are in ``data/``, without the extension: ``events``, ``panels/dyad_year``."""
+        return f"{self.folder}/{self.name}" if self.folder else self.name
 
     @functools.cached_property
     def columns(self) -> tuple[Column, ...]:
@@ -282,6 +293,153 @@ class Table:
         return frame.sort_values(list(self.sort_by), na_position="first", kind="stable", ignore_index=True)
 
 
+# ---------------------------------------------------------------------------------------------
+# Panels: counts of events per pair of actors and period, two columns per event type
+
+
+class PanelUnit(StrEnum):
+    year = "year"
+    quarter = "quarter"
+    month = "month"
+
+
+PERIODS_PER_YEAR = {PanelUnit.year: 1, PanelUnit.quarter: 4, PanelUnit.month: 12}
+
+
+def has_direction(event_type: str) -> bool:
+    """Whether an event of this type goes from actor1 to actor2; an agreement's two parties have no direction."""
+    first, second = ROLES[event_type]
+    return first != second
+
+
+def panel_name(unit: PanelUnit, directed: bool) -> str:
+    return f"{'directed_' if directed else ''}dyad_{unit}"
+
+
+def _rule_text(unit: PanelUnit, directed: bool, types: tuple[str, ...]) -> str:
+    """What a panel's rows and counts are, for its description."""
+    direction = ""
+    if directed:
+        by_role = ", ".join(f"{ROLES[t][0]}→{ROLES[t][1]}" for t in types if has_direction(t))
+        both_ways = ", ".join(t for t in types if not has_direction(t))
+        direction = f" Events go from actor1 to actor2 by role ({by_role or 'none of the types counted has a direction'})"
+        if both_ways:
+            direction += f"; {both_ways} events, whose parties have no direction, count in both directions"
+        direction += ". Both directions of a pair run over the pair's span, so that they add up to the undirected panel."
+    return (
+        f"`<type>_min` counts the events whose date bounds lie wholly inside the {unit} (they certainly fall in it); "
+        f"`<type>_max` those whose bounds overlap it (they may fall in it). Each pair of actors has a row for every {unit} "
+        f"from the first to the last that its events' known bounds touch, zeros included, and none outside it: an open side "
+        f"of a date (as in `../2025-12-06`) reaches only as far as that span, and an event with no known bound at all counts "
+        f"in the `_max` of every {unit} of it.{direction}"
+    )
+
+
+def _count_fields(unit: PanelUnit, types: tuple[str, ...]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for event_type in types:
+        fields[f"{event_type}_min"] = (
+            int,
+            Field(description=f"{event_type} events certainly in this {unit}: their date bounds lie wholly inside it."),
+        )
+        fields[f"{event_type}_max"] = (
+            int,
+            Field(description=f"{event_type} events that may be in this {unit}: their date bounds overlap it."),
+        )
+    return fields
+
+
+def _period_fields(unit: PanelUnit) -> dict[str, Any]:
+    fields: dict[str, Any] = {"year": (int, Field(description="Calendar year."))}
+    if unit == PanelUnit.quarter:
+        fields["quarter"] = (int, Field(description="Quarter of the year, 1 (January to March) to 4."))
+    elif unit == PanelUnit.month:
+        fields["month"] = (int, Field(description="Month of the year, 1 to 12."))
+    return fields
+
+
+def _panel_row(unit: PanelUnit, directed: bool, types: tuple[str, ...]) -> type[Row]:
+    gw = "Gleditsch–Ward code of {actor} on the period's last day, derived from {ccode}."
+    dyad = (str, Field(description="The two actor codes, sorted and joined by '-', as in the events table."))
+    if directed:
+        sources = ", ".join(dict.fromkeys(ROLES[t][0] for t in types if has_direction(t)))
+        targets = ", ".join(dict.fromkeys(ROLES[t][1] for t in types if has_direction(t)))
+        either = " or a party" if any(not has_direction(t) for t in types) else ""
+        pair = {
+            "actor1": (str, Field(description=f"Code of the actor the events go from ({sources or 'none'}{either}).")),
+            "actor2": (str, Field(description=f"Code of the actor they go to ({targets or 'none'}{either}).")),
+        }
+        codes = {
+            "dyad": dyad,
+            "ccode1": (int | None, Field(None, description="COW state code of actor1.")),
+            "ccode2": (int | None, Field(None, description="COW state code of actor2.")),
+            "gwcode1": (int | None, Field(None, description=gw.format(actor="actor1", ccode="ccode1"))),
+            "gwcode2": (int | None, Field(None, description=gw.format(actor="actor2", ccode="ccode2"))),
+        }
+        fields = pair | _period_fields(unit) | codes
+    else:
+        actors = {
+            "actor_a": (str, Field(description="The dyad's first actor code (in sort order).")),
+            "actor_b": (str, Field(description="The dyad's second actor code (in sort order).")),
+            "ccode_a": (int | None, Field(None, description="COW state code of actor_a.")),
+            "ccode_b": (int | None, Field(None, description="COW state code of actor_b.")),
+            "gwcode_a": (int | None, Field(None, description=gw.format(actor="actor_a", ccode="ccode_a"))),
+            "gwcode_b": (int | None, Field(None, description=gw.format(actor="actor_b", ccode="ccode_b"))),
+        }
+        fields = {"dyad": dyad} | _period_fields(unit) | actors
+    title = "".join(part.capitalize() for part in panel_name(unit, directed).split("_"))
+    return create_model(f"{title}Row", __base__=Row, **fields, **_count_fields(unit, types))
+
+
+def panel_table(unit: PanelUnit | str = PanelUnit.year, directed: bool = False, types: Iterable[str] | None = None) -> Table:
+    """The table of a panel: per pair of actors (undirected, or ``directed`` by role) and ``unit``, two counts of
+    each event type in ``types`` (all of them, in the order of ``EVENT_TYPES``, by default)."""
+    return _panel_table(PanelUnit(unit), directed, panel_types(types))
+
+
+def panel_types(types: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The event types a panel counts, in the order of ``EVENT_TYPES``: all of them by default."""
+    if types is None:
+        return tuple(EVENT_TYPES)
+    wanted = set(types)
+    if unknown := sorted(wanted - set(EVENT_TYPES)):
+        raise ValueError(f"the event types are {', '.join(EVENT_TYPES)}, not {', '.join(unknown)}")
+    if not wanted:
+        raise ValueError(f"a panel counts at least one event type: {', '.join(EVENT_TYPES)}")
+    return tuple(t for t in EVENT_TYPES if t in wanted)
+
+
+@functools.cache
+def _panel_table(unit: PanelUnit, directed: bool, types: tuple[str, ...]) -> Table:
+    subperiod = () if unit == PanelUnit.year else (str(unit),)
+    pair = ("actor1", "actor2") if directed else ("dyad",)
+    key = (*pair, "year", *subperiod)
+    if directed:
+        description = f"Counts of each event type from one actor to another (directed dyads) per {unit}. "
+        one_row_per = (
+            f"pair of actors in one direction (`actor1` → `actor2`) and {unit}: the counts of `{panel_name(unit, False)}`, by role"
+        )
+        actors = ("actor1", "actor2")
+    else:
+        description = f"Counts of each event type per pair of actors (undirected dyads) and {unit}. "
+        one_row_per = (
+            f"pair of actors (`dyad`) and {unit}: how many events of each type certainly (`<type>_min`) "
+            f"and possibly (`<type>_max`) fall in it"
+        )
+        actors = ("actor_a", "actor_b")
+    return Table(
+        panel_name(unit, directed),
+        _panel_row(unit, directed, types),
+        description + _rule_text(unit, directed, types),
+        one_row_per,
+        key,
+        tuple(ForeignKey(actor, "actors", "code") for actor in actors),
+        key,
+        folder=PANELS_DIR,
+        stata=True,
+    )
+
+
 TABLES: dict[str, Table] = {
     table.name: table
     for table in (
@@ -298,6 +456,7 @@ TABLES: dict[str, Table] = {
                 ForeignKey("follows", "events", "event_id"),
             ),
             ("date_start", "event_id"),
+            stata=True,
         ),
         Table(
             "evidence",
@@ -339,10 +498,17 @@ TABLES: dict[str, Table] = {
             "event added, changed or retired by this release",
             ("event_id",),
         ),
+        panel_table(PanelUnit.year),
+        panel_table(PanelUnit.year, directed=True),
     )
 }
 TIMELINE_TABLE = "events"
 """Each ``timelines/<dyad>`` file holds the rows of this table for one dyad."""
+
+
+def table_entry(table: str | Table) -> Table:
+    """A published table by name, or a table (a panel made on demand) as it is."""
+    return TABLES[table] if isinstance(table, str) else table
 
 
 def csv_read_options(table: str) -> dict[str, Any]:
@@ -355,7 +521,7 @@ def tables_markdown() -> str:
     lines = ["| table | one row per | key |", "|---|---|---|"]
     for table in TABLES.values():
         key = f"`{table.primary_key[0]}`" if len(table.primary_key) == 1 else f"(`{'`, `'.join(table.primary_key)}`)"
-        lines.append(f"| `{table.name}` | {table.one_row_per} | {key} |")
+        lines.append(f"| `{table.path}` | {table.one_row_per} | {key} |")
         if table.name == TIMELINE_TABLE:
             example = f"`{TIMELINES_DIR}/IRN-RUS.parquet`"
             lines.append(f"| `{TIMELINES_DIR}/<dyad>` | the events of one pair of actors, e.g. {example} | `{table.primary_key[0]}` |")

@@ -4,9 +4,11 @@ next build removes what it left behind."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import shutil
+import warnings
 from collections.abc import Callable
 from csv import QUOTE_MINIMAL
 from pathlib import Path
@@ -14,15 +16,31 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from bilat.metadata import CHECKSUMS_FILE, DATASET_MARKER, TIMELINE_TABLE, TIMELINES_DIR
+from bilat.metadata import CHECKSUMS_FILE, DATASET_MARKER, TABLES, TIMELINE_TABLE, TIMELINES_DIR, Table, table_entry
 from bilat.problems import DataError, OutputError
 from bilat.tables import to_arrow
 
 STAGING_SUFFIX = ".staging"
 RETIRING_SUFFIX = ".retiring"
+STATA_EPOCH = dt.datetime(1960, 1, 1)
+"""The time stamp of the Stata files of a build that is no release: Stata's own day zero."""
+STATA_LABEL_LENGTH = 80
 
 
-def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str, str] | None = None, csv: bool = True) -> None:
+def write_table(
+    frame: pd.DataFrame,
+    table: str | Table,
+    stem: Path,
+    metadata: dict[str, str] | None = None,
+    csv: bool = True,
+    stata_time_stamp: dt.datetime | None = None,
+) -> None:
+    """``stem`` with ``.parquet`` and, unless not ``csv``, ``.csv``; with ``stata_time_stamp``, also ``.dta``."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    if stata_time_stamp is not None:
+        version = (metadata or {}).get("bilat.version")
+        label = f"bilat {table_entry(table).name}" + (f", version {version}" if version else "")
+        write_stata(frame, table, stem.with_suffix(".dta"), label, stata_time_stamp)
     pq.write_table(
         to_arrow(table, frame, metadata),
         stem.with_suffix(".parquet"),
@@ -43,6 +61,47 @@ def write_table(frame: pd.DataFrame, table: str, stem: Path, metadata: dict[str,
     )
 
 
+def write_stata(frame: pd.DataFrame, table: str | Table, path: Path, data_label: str, time_stamp: dt.datetime) -> None:
+    """A Stata 118 file (Unicode) of one table: categories as value labels, dates as daily dates (%td),
+    missing integers as ``.``, text longer than Stata's 2045 bytes as strL, and each column's description
+    as its variable label. The bytes depend only on the frame, the label and ``time_stamp``."""
+    columns = table_entry(table).columns
+    # Stata has no missing text but the empty string, and pandas refuses a text column that is all missing.
+    frame = frame.assign(**{c.name: frame[c.name].fillna("") for c in columns if c.type.kind == "string"})
+    # Categories go in as their numbers with every category labelled, used or not (which pandas' own
+    # conversion of a categorical column does not do, nor for a table with no rows).
+    categories = [c for c in columns if c.type.kind == "category"]
+    frame = frame.assign(**{c.name: _category_numbers(frame[c.name], c.type.categories) for c in categories})
+    value_labels = {c.name: dict(enumerate(c.type.categories)) for c in categories}
+    with warnings.catch_warnings():
+        # A column Stata would rename or a number it would round is a bug to fix, not a file to publish.
+        warnings.simplefilter("error", pd.errors.InvalidColumnName)
+        warnings.simplefilter("error", pd.errors.PossiblePrecisionLoss)
+        frame.to_stata(
+            path,
+            version=118,
+            write_index=False,
+            byteorder="little",
+            convert_dates={c.name: "td" for c in columns if c.type.kind == "date"},
+            time_stamp=time_stamp,
+            data_label=stata_label(data_label),
+            variable_labels={c.name: stata_label(c.description) for c in columns},
+            value_labels=value_labels,
+        )
+
+
+def _category_numbers(values: pd.Series, categories: tuple[str, ...]) -> pd.Series:
+    codes = pd.Categorical(values, categories=list(categories)).codes
+    return pd.Series(codes, index=values.index, dtype="Int16").mask(codes < 0)
+
+
+def stata_label(text: str) -> str:
+    """``text`` within Stata's 80 characters: whole if it fits, else cut at a word and marked with an ellipsis."""
+    if len(text) <= STATA_LABEL_LENGTH:
+        return text
+    return text[: STATA_LABEL_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def write_dataset(
     tables: dict[str, pd.DataFrame],
     out: Path,
@@ -50,11 +109,13 @@ def write_dataset(
     metadata: dict[str, str] | None = None,
     extra_files: dict[str, str] | None = None,
     also: Callable[[Path], object] | None = None,
+    stata_time_stamp: dt.datetime = STATA_EPOCH,
 ) -> None:
     """Write the tables, per-dyad timelines, ``extra_files`` and SHA256SUMS to ``out``,
     replacing it whole. ``keep`` lists directories (the seeds) that ``out`` must be neither
     equal to nor hold; ``metadata`` goes into every Parquet file's key-value metadata; ``also``
-    writes whatever else belongs in the output (the plots) into the directory it is given."""
+    writes whatever else belongs in the output (the plots) into the directory it is given;
+    the tables published in Stata's format carry ``stata_time_stamp``."""
     out = out.absolute()
     _refuse_unsafe(out, keep)
     staging = out.with_name(out.name + STAGING_SUFFIX)
@@ -63,7 +124,8 @@ def write_dataset(
         _recover(out, staging, retiring)
         staging.mkdir(parents=True)
         for name, frame in tables.items():
-            write_table(frame, name, staging / name, metadata)
+            table = TABLES[name]
+            write_table(frame, name, staging / table.path, metadata, stata_time_stamp=stata_time_stamp if table.stata else None)
         timelines = staging / TIMELINES_DIR
         timelines.mkdir()
         events = tables[TIMELINE_TABLE]

@@ -11,9 +11,10 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from bilat.metadata import LIST_SEPARATOR, TABLES
+from bilat.metadata import LIST_SEPARATOR, TABLES, Table, table_entry
 from bilat.models import ROLES, EventBase
 from bilat.normalize import CodedEvent
+from bilat.panels import year_panels
 from bilat.seeds import Seeds, SourceDocument
 
 
@@ -73,8 +74,8 @@ def event_row(coded: CodedEvent, ccodes: dict[str, int | None]) -> dict[str, Any
 
 
 def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...], changes: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The published tables, each in its published row order; ``changes`` is the delta of the release
-    these tables belong to."""
+    """The published tables, each in its published row order, the panels counted from the events;
+    ``changes`` is the delta of the release these tables belong to."""
     ccodes = {actor.code: actor.ccode for _, actor in seeds.actors}
     rows = {
         "events": [event_row(c, ccodes) for c in coded],
@@ -88,7 +89,8 @@ def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...], changes: pd.DataFrame 
         "retired": [{"event_id": t.id, "reason": t.reason, "merged_into": t.merged_into} for _, t in seeds.retired],
         "changes": [] if changes is None else changes.to_dict("records"),
     }
-    return {name: table.sorted(to_frame(name, rows[name])) for name, table in TABLES.items()}
+    frames = {name: TABLES[name].sorted(to_frame(name, table_rows)) for name, table_rows in rows.items()}
+    return frames | year_panels(frames["events"])
 
 
 def _document_row(document: SourceDocument) -> dict[str, Any]:
@@ -96,8 +98,8 @@ def _document_row(document: SourceDocument) -> dict[str, Any]:
     return {"doc_id": document.doc_id, **document.meta.model_dump(mode="json"), **published}
 
 
-def to_arrow(table: str, frame: pd.DataFrame, metadata: dict[str, str] | None = None) -> pa.Table:
-    schema = TABLES[table].arrow_schema()
+def to_arrow(table: str | Table, frame: pd.DataFrame, metadata: dict[str, str] | None = None) -> pa.Table:
+    schema = table_entry(table).arrow_schema()
     if metadata:
         schema = schema.with_metadata({**schema.metadata, **{k.encode(): v.encode() for k, v in metadata.items()}})
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)

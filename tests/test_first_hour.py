@@ -214,6 +214,8 @@ def invocations(missing: Path, corrupt: Path, seeds: Path) -> list[list[str]]:
         ["plot", "--data", str(missing)],
         ["plot", "--data", str(corrupt), "--out", str(missing.parent / "plots")],
         ["schema", "--out", str(DATA / "events.parquet" / "inside-a-file")],
+        ["panel", "--data", str(missing), "--out", str(missing.parent / "panels")],
+        ["panel", "--data", str(corrupt), "--out", str(missing.parent / "panels")],
     ]
 
 

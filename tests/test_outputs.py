@@ -15,6 +15,7 @@ from bilat.metadata import TABLES, csv_read_options
 from tests.conftest import DATA, ROOT, SEEDS
 
 TABLE_NAMES = list(TABLES)
+TABLE_BY_PATH = {table.path: name for name, table in TABLES.items()}
 
 
 def files_under(directory: Path) -> dict[str, bytes]:
@@ -39,11 +40,21 @@ def test_published_data_is_current_with_seeds(fresh_data: Path) -> None:
             assert [f.metadata for f in old.schema] == [f.metadata for f in new.schema], f"{name}: column descriptions changed"
             assert old.equals(new), f"{name}: rows differ; rebuild data/"
             assert old.schema.metadata[b"bilat.version"] == new.schema.metadata[b"bilat.version"], f"{name}: version differs"
+        elif name.endswith(".dta"):  # compared by content, as Parquet is: the bytes follow the pandas version
+            (old_frame, *old_labels), (new_frame, *new_labels) = stata_contents(DATA / name), stata_contents(fresh_data / name)
+            pd.testing.assert_frame_equal(old_frame, new_frame, obj=name)
+            assert old_labels == new_labels, f"{name}: labels changed; rebuild data/"
         else:
-            table = "events" if name.startswith("timelines/") else name.removesuffix(".csv")
+            table = "events" if name.startswith("timelines/") else TABLE_BY_PATH[name.removesuffix(".csv")]
             old_frame = pd.read_csv(DATA / name, **csv_read_options(table))
             new_frame = pd.read_csv(fresh_data / name, **csv_read_options(table))
             pd.testing.assert_frame_equal(old_frame, new_frame, obj=name)
+
+
+def stata_contents(path: Path) -> tuple[pd.DataFrame, str, str, dict, dict]:
+    """A Stata file's rows, data label, time stamp, variable labels and value labels."""
+    with pd.io.stata.StataReader(path) as reader:
+        return reader.read(), reader.data_label, reader.time_stamp, reader.variable_labels(), reader.value_labels()
 
 
 def test_schema_dir_is_current() -> None:
@@ -72,8 +83,8 @@ def test_plain_read_parquet_gives_categories_dates_and_nullable_ints(fresh_data:
 
 @pytest.mark.parametrize("table", TABLE_NAMES)
 def test_csv_recipe_reads_the_same_frame_as_parquet(fresh_data: Path, table: str) -> None:
-    from_parquet = pd.read_parquet(fresh_data / f"{table}.parquet")
-    from_csv = pd.read_csv(fresh_data / f"{table}.csv", **csv_read_options(table))
+    from_parquet = pd.read_parquet(fresh_data / f"{TABLES[table].path}.parquet")
+    from_csv = pd.read_csv(fresh_data / f"{TABLES[table].path}.csv", **csv_read_options(table))
     pd.testing.assert_frame_equal(from_csv, from_parquet)
 
 
@@ -104,7 +115,7 @@ def test_evidence_offsets_slice_the_documents(fresh_data: Path) -> None:
 
 def test_every_published_column_is_described(fresh_data: Path) -> None:
     for table in TABLE_NAMES:
-        schema = pq.read_schema(fresh_data / f"{table}.parquet")
+        schema = pq.read_schema(fresh_data / f"{TABLES[table].path}.parquet")
         undescribed = [f.name for f in schema if not (f.metadata or {}).get(b"description")]
         assert undescribed == [], f"{table}: {undescribed}"
 

@@ -162,7 +162,7 @@ def test_datapackage_catches_a_corrupted_copy(tmp_path: Path, column: str, bad: 
 def test_datapackage_describes_every_published_file_with_keys() -> None:
     package = json.loads((DATA / "datapackage.json").read_text())
     paths = {r["path"] for r in package["resources"]}
-    published = {p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.suffix in (".csv", ".parquet")}
+    published = {p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.suffix in (".csv", ".parquet", ".dta")}
     assert paths == published
     events = next(r for r in package["resources"] if r["name"] == "events")
     assert events["schema"]["primaryKey"] == ["event_id"]

@@ -82,7 +82,6 @@ def _run(task: tuple[Any, ...]) -> list[Path]:
 def _workers(jobs: int | None, charts: int) -> int:
     """``jobs`` worker processes (None: one per CPU, at most 8, and none below PARALLEL_ABOVE
     charts); 1 where processes cannot be forked."""
-
     if jobs is None:
         jobs = min(os.cpu_count() or 1, 8) if charts > PARALLEL_ABOVE else 1
     if not can_fork():
