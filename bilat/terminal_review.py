@@ -51,21 +51,48 @@ def describe(draft: DraftBase, number: int, total: int, document: SourceDocument
     return "\n".join(lines)
 
 
-def read_key(stream: TextIO) -> str:
-    """One key press at a terminal (a line elsewhere), lower-cased."""
-    if stream.isatty():
-        import termios
-        import tty
+class Keys:
+    """Keys pressed at a terminal, one at a time (whole lines elsewhere). The terminal stays in
+    cbreak mode for the whole review, so that a key pressed before the prompt is not lost, and
+    goes back to lines only to read a reason."""
 
-        descriptor = stream.fileno()
-        saved = termios.tcgetattr(descriptor)
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.descriptor = stream.fileno() if stream.isatty() else None
+        self.saved: list | None = None
+
+    def __enter__(self) -> Keys:
+        if self.descriptor is not None:
+            import termios
+            import tty
+
+            self.saved = termios.tcgetattr(self.descriptor)
+            tty.setcbreak(self.descriptor)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.saved is not None:
+            import termios
+
+            termios.tcsetattr(self.descriptor, termios.TCSADRAIN, self.saved)
+
+    def key(self) -> str:
+        if self.descriptor is None:
+            return self.stream.readline().strip()[:1].lower()
+        return os.read(self.descriptor, 1).decode("utf-8", "replace").lower()
+
+    def line(self) -> str:
+        if self.saved is None:
+            return self.stream.readline().strip()
+        import termios
+
+        termios.tcsetattr(self.descriptor, termios.TCSADRAIN, self.saved)
         try:
-            tty.setcbreak(descriptor)
-            key = stream.read(1)
+            return self.stream.readline().strip()
         finally:
-            termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
-        return key.lower()
-    return stream.readline().strip()[:1].lower()
+            import tty
+
+            tty.setcbreak(self.descriptor)
 
 
 def edit_in_editor(draft: DraftBase, editor: str) -> DraftBase:
@@ -97,6 +124,21 @@ def review_at_terminal(
     """Go through the drafts one by one; return (accepted, rejected)."""
     normalizer = DateNormalizer(document.meta.language)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with Keys(stdin) as keys:
+        return _go_through(path, coded, document, tree, by, keys, out, normalizer, editor)
+
+
+def _go_through(
+    path: Path,
+    coded: EventsFile,
+    document: SourceDocument,
+    tree: Tree,
+    by: str,
+    keys: Keys,
+    out: Callable[[str], None],
+    normalizer: DateNormalizer,
+    editor: str,
+) -> tuple[int, int]:
     accepted = rejected = 0
     position, seen = 0, 0
     total = len(coded.drafts)
@@ -105,7 +147,7 @@ def review_at_terminal(
         draft = coded.drafts[position]
         out(describe(draft, seen, total, document, normalizer))
         out(KEYS + " > ")
-        key = read_key(stdin)
+        key = keys.key()
         if key == "a":
             if problems := acceptance_problems(draft, position + 1, document, tree, normalizer):
                 out("cannot accept it as it stands:\n" + "\n".join(f"  {p}" for p in problems) + "\nedit it, reject it or skip it")
@@ -117,7 +159,7 @@ def review_at_terminal(
             out(f"accepted as event {verdict.accepted[0][1]}")
         elif key == "r":
             out("why is it not an event? ")
-            reason = stdin.readline().strip()
+            reason = keys.line()
             if not reason:
                 out("a rejection needs a reason; nothing done")
                 seen -= 1
