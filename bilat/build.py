@@ -37,6 +37,7 @@ from bilat.release import (
     ReleaseRecord,
     changelog_section,
     check_new_version,
+    check_release_options,
     citation_cff,
     default_release_dir,
     edition,
@@ -140,6 +141,7 @@ def cut_release(
 ) -> tuple[ReleaseEntry, pd.DataFrame]:
     """Compare a fresh build with the last release; record the new release (snapshot, delta,
     CHANGELOG.md and CITATION.cff beside the seeds) and rebuild ``out`` stamped with it."""
+    check_release_options(version, date)
     release_dir = release_dir or default_release_dir(seeds_dir)
     checked = check(seeds_dir, release_dir)
     if checked.release.record is UNRELEASED:

@@ -273,14 +273,18 @@ class ItemCategory(StrEnum):
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), Field(description="ISO 4217 code, e.g. USD.")]
 
 
-def _iso_day(value: str) -> str:
+def iso_day(value: str) -> str:
+    """``value`` if it is a day written YYYY-MM-DD; ValueError otherwise."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise ValueError(f"{value!r} is not a day written YYYY-MM-DD")
-    dt.date.fromisoformat(value)
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a day of the calendar") from None
     return value
 
 
-IsoDay = Annotated[str, AfterValidator(_iso_day), Field(description="A day, YYYY-MM-DD.")]
+IsoDay = Annotated[str, AfterValidator(iso_day), Field(description="A day, YYYY-MM-DD.")]
 
 
 class Validation(Record):

@@ -9,6 +9,7 @@ release's delta, republished in ``data/``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field, StringConstraints
 
 from bilat.metadata import LIST_SEPARATOR, Change
-from bilat.models import IsoDay, Record, Text, pair_text
-from bilat.problems import InputError, Problem
+from bilat.models import IsoDay, Record, Text, iso_day, pair_text
+from bilat.problems import InputError, Problem, UsageError
 from bilat.seeds import read_yaml_model
 
 if TYPE_CHECKING:  # pandas is imported where it is used: ``bilat check`` runs without it
@@ -112,12 +113,23 @@ def load_release(release_dir: Path) -> Release:
         return Release(UNRELEASED, None, None, NOT_RELEASED)
     snapshot = release_dir / SNAPSHOT_FILE
     changes = release_dir / CHANGES_FILE
-    return Release(
-        record,
-        pd.read_parquet(snapshot) if snapshot.is_file() else None,
-        pd.read_parquet(changes) if changes.is_file() else None,
-        _released_ids(record, snapshot),
-    )
+    import pyarrow as pa
+
+    try:
+        return Release(
+            record,
+            pd.read_parquet(snapshot) if snapshot.is_file() else None,
+            pd.read_parquet(changes) if changes.is_file() else None,
+            _released_ids(record, snapshot),
+        )
+    except (OSError, ValueError, pa.ArrowException) as err:
+        raise _damaged(snapshot, err) from None
+
+
+def _damaged(path: Path, err: Exception) -> InputError:
+    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+    message = f"a file of the release record cannot be read ({reason}); restore release/ from version control"
+    return InputError([Problem(path.as_posix(), 1, 1, "(file)", message)])
 
 
 def _record(release_dir: Path) -> ReleaseRecord | None:
@@ -135,12 +147,15 @@ def released_ids(release_dir: Path) -> ReleasedIds:
 def _released_ids(record: ReleaseRecord | None, snapshot: Path) -> ReleasedIds:
     if record is None or record.latest is None or not snapshot.is_file():
         return NOT_RELEASED
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(snapshot, columns=["event_id", "doc_id"])
-    return ReleasedIds(
-        record.latest.version, dict(zip(table.column("event_id").to_pylist(), table.column("doc_id").to_pylist(), strict=True))
-    )
+    try:
+        table = pq.read_table(snapshot, columns=["event_id", "doc_id"])
+    except (OSError, ValueError, pa.ArrowException) as err:
+        raise _damaged(snapshot, err) from None
+    doc_of = dict(zip(table.column("event_id").to_pylist(), table.column("doc_id").to_pylist(), strict=True))
+    return ReleasedIds(record.latest.version, doc_of)
 
 
 def lost_id_problems(
@@ -261,7 +276,21 @@ def next_version(latest: ReleaseEntry | None, delta: pd.DataFrame, columns_chang
     return f"{major}.{minor}.{patch + 1}"
 
 
+def check_release_options(version: str | None, date: str) -> None:
+    """UsageError unless ``version`` (when given) is SemVer and ``date`` a day."""
+    problems = []
+    if version is not None and not re.fullmatch(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)", version):
+        problems.append(f"--version: {version!r} is not a version X.Y.Z (SemVer)")
+    try:
+        iso_day(date)
+    except ValueError as err:
+        problems.append(f"--date: {err}")
+    if problems:
+        raise UsageError(problems)
+
+
 def check_new_version(latest: ReleaseEntry | None, version: str, date: str) -> None:
+    """The new release must come after the last, in version and in date."""
     problems = []
     if latest is not None and tuple(map(int, version.split("."))) <= tuple(map(int, latest.version.split("."))):
         problems.append(Problem(RECORD_FILE, 1, 1, "version", f"{version} is not after the last release {latest.version}"))

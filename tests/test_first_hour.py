@@ -301,3 +301,14 @@ def test_long_work_shows_progress_on_a_terminal_and_nothing_when_piped(tmp_path:
         shown += chunk
     os.close(leader)
     assert on_terminal.returncode == 0 and b"loading documents: " in shown
+
+
+def test_release_options_and_a_damaged_release_record_are_refused_in_words(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds, data = project / "seeds", project / "data"
+    code, _, err = run(capsys, "release", "--seeds", seeds, "--out", data, "--version", "banana", "--date", "2026-12-32")
+    assert code == 2
+    assert "--version: 'banana' is not a version X.Y.Z" in err and "--date: '2026-12-32' is not a day of the calendar" in err
+    (project / "release" / "events.parquet").write_bytes(b"PAR1 not really")
+    for command in (["check", "--seeds", seeds], ["check", "--seeds", seeds, "--no-cache"], ["build", "--seeds", seeds, "--out", data]):
+        code, _, err = run(capsys, *command)
+        assert code == 1 and "release/events.parquet:1:1: (file): a file of the release record cannot be read" in err, err
