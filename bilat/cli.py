@@ -116,6 +116,8 @@ def command_draft(args: argparse.Namespace) -> int:
 
     if args.all == bool(args.doc_ids):
         raise UsageError(["give one or more DOC_IDs, or --all"])
+    if not args.seeds.is_dir():
+        raise UsageError([f"{args.seeds.as_posix()} is not a directory; give --seeds DIR"])
     doc_ids = [f.name for f in document_folders(args.seeds) if DOC_ID.fullmatch(f.name)] if args.all else args.doc_ids
     drafted = draft_documents(args.seeds, doc_ids)
     if args.json:

@@ -212,7 +212,8 @@ def own_event(n: int, quote: str, **fields: str) -> str:
     keys = {"id": q(OWN_IDS[n]), "type": q("visit"), "status": q("occurred"), "actor1": q("XAA"), "actor2": q("XBB")}
     if "date_text" not in fields:
         keys |= {"date_bounds": q("../2020-03-01"), "date_reason": q("The text gives no date.")}
-    keys |= {"summary": q("The minister of A visited B."), "evidence": "\n      - quote: " + q(quote), **fields}
+    keys |= {"summary": q("The minister of A visited B."), "evidence": "\n      - quote: " + q(quote)}
+    keys |= {"validated": "\n      by: " + q("The test") + "\n      date: " + q("2020-03-02"), **fields}
     return "".join(f"{'  - ' if i == 0 else '    '}{key}: {value}\n" for i, (key, value) in enumerate(keys.items()))
 
 
