@@ -46,3 +46,12 @@ def releases(root: Path = ROOT) -> list[dict]:
     import yaml
 
     return yaml.safe_load((root / "release" / "release.yaml").read_text(encoding="utf-8"))["releases"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
+    """``bilat ARGS`` in this process: (exit code, stdout, stderr)."""
+    from bilat.cli import main
+
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bilat.cli import main
 from bilat.ids import check_symbol, is_valid_id
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.seeds import read_yaml_model
 from bilat.yamlio import canonical_yaml
+from tests.conftest import run
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 PROBLEM_LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+): (?P<field>\S+): (?P<message>.+)$")
@@ -34,12 +34,6 @@ def seeds(tmp_path: Path) -> Path:
     copy = tmp_path / "seeds"
     shutil.copytree(SEEDS, copy)
     return copy
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def edit(path: Path, old: str, new: str) -> None:

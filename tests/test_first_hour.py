@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from bilat.cli import COMMANDS, main
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, run
 
 ARTICLE = (
     "ISLAMABAD, March 4 - Turkey and Pakistan signed a defence cooperation agreement on March 3, 2026, "
@@ -38,12 +38,6 @@ def project(tmp_path: Path) -> Path:
         date = last_release(tmp_path)["date"]
         assert main(["release", "--seeds", str(tmp_path / "seeds"), "--out", str(tmp_path / "data"), "--date", date]) == 0
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def add_article(seeds: Path) -> Path:

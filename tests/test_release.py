@@ -19,10 +19,9 @@ import yaml
 
 import bilat
 from bilat.build import build
-from bilat.cli import main
 from bilat.ids import mint_id
 from bilat.release import event_delta
-from tests.conftest import DATA, ROOT, releases
+from tests.conftest import DATA, ROOT, releases, run
 
 SHOIGU = "639ef802b4573800"
 MOU = "ca07c16d152b956b"
@@ -36,12 +35,6 @@ def project(tmp_path: Path) -> Path:
     for name in ("CHANGELOG.md", "CITATION.cff"):
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def edit(path: Path, old: str, new: str) -> None:

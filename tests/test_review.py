@@ -15,8 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from bilat.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run
 
 WIRE = (
     "ISLAMABAD, May 6, 2026 (Wire) - Turkish Defence Minister Yasar Guler arrived in Islamabad on Tuesday for two days "
@@ -36,12 +35,6 @@ def project(tmp_path: Path) -> Path:
     for name in ("seeds", "release"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def added(capsys: pytest.CaptureFixture[str], project: Path, text: str, title: str) -> str:
