@@ -23,6 +23,7 @@ from bilat.metadata import CHECKSUMS_FILE, DATAPACKAGE_FILE, PLOTS_DIR
 from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.normalize import Checked, code_events, date_texts, tree_problems
 from bilat.plot.files import render_dyad, render_plots
+from bilat.plot.geometry import StyleError
 from bilat.problems import InputError, OutputError, Problem
 from bilat.progress import Progress
 from bilat.publish import STATA_EPOCH, checksums, write_dataset, write_table
@@ -106,23 +107,34 @@ def build_tables(checked: Checked) -> tuple[dict[str, pd.DataFrame], Edition]:
 
 
 def build(seeds_dir: Path, out: Path, release_dir: Path | None = None, plots: bool = True) -> dict[str, pd.DataFrame]:
-    return build_checked(check(seeds_dir, release_dir), seeds_dir, out, plots)
+    return build_checked(check(seeds_dir, release_dir), seeds_dir, out, plots, release_dir)
 
 
-def build_checked(checked: Checked, seeds_dir: Path, out: Path, plots: bool = True) -> dict[str, pd.DataFrame]:
+def build_checked(
+    checked: Checked, seeds_dir: Path, out: Path, plots: bool = True, release_dir: Path | None = None
+) -> dict[str, pd.DataFrame]:
     """Tabulate and save a tree that passed ``check``."""
     tables, found = build_tables(checked)
-    publish(tables, checked.release.record, found, seeds_dir, out, plots)
+    publish(tables, checked.release.record, found, seeds_dir, out, plots, release_dir)
     return tables
 
 
-def publish(tables: dict[str, pd.DataFrame], record: ReleaseRecord, found: Edition, seeds_dir: Path, out: Path, plots: bool = True) -> None:
-    """Save: the tables, ``datapackage.json`` and the charts, stamped with the build's edition."""
+def publish(
+    tables: dict[str, pd.DataFrame],
+    record: ReleaseRecord,
+    found: Edition,
+    seeds_dir: Path,
+    out: Path,
+    plots: bool = True,
+    release_dir: Path | None = None,
+) -> None:
+    """Save: the tables, ``datapackage.json`` and the charts, stamped with the build's edition;
+    never over, into or around the seeds or the release record."""
     package = datapackage(record, found, sorted(tables["events"]["dyad"].unique()))
     write_dataset(
         tables,
         out,
-        keep=(seeds_dir,),
+        keep=(seeds_dir, release_dir or default_release_dir(seeds_dir)),
         metadata={"bilat.version": found.version},
         extra_files={DATAPACKAGE_FILE: json.dumps(package, indent=2, ensure_ascii=False) + "\n"},
         also=(lambda staging: render_plots(tables["events"], staging / PLOTS_DIR)) if plots else None,
@@ -179,7 +191,7 @@ def cut_release(
     section = changelog_section(entry, delta, tables["events"])
     changelog.write_text(CHANGELOG_HEAD + section + (f"\n{previous}" if previous else ""), encoding="utf-8")
     (seeds_dir.parent / "CITATION.cff").write_text(citation_cff(record), encoding="utf-8")
-    publish(tables, record, Edition(version, entry), seeds_dir, out)
+    publish(tables, record, Edition(version, entry), seeds_dir, out, release_dir=release_dir)
     _update_readme(seeds_dir.parent / "README.md", entry, tables["events"], out)
     return entry, delta
 
@@ -212,9 +224,10 @@ def plot(data_dir: Path | None, out: Path | None = None, dyad: str | None = None
         if wanted not in dyads:
             message = f"no events for the dyad {dyad}; the dyads are {', '.join(dyads) or '(none)'}"
             raise InputError([Problem(f"{data_dir.as_posix()}/events.parquet", 1, 1, "dyad", message)])
-        written = render_dyad(events, wanted, target)
-    else:
-        written = render_plots(events, target)
+    try:
+        written = render_dyad(events, wanted, target) if dyad is not None else render_plots(events, target)
+    except StyleError as err:
+        raise DataError(f"{data_dir.as_posix()}/events.parquet: {err}; it was built by another version of bilat") from None
     if target.resolve().parent == data_dir.resolve():
         (data_dir / CHECKSUMS_FILE).write_text(checksums(data_dir), encoding="utf-8")
     return written

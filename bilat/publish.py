@@ -112,11 +112,12 @@ def write_dataset(
     stata_time_stamp: dt.datetime = STATA_EPOCH,
 ) -> None:
     """Write the tables, per-dyad timelines, ``extra_files`` and SHA256SUMS to ``out``,
-    replacing it whole. ``keep`` lists directories (the seeds) that ``out`` must be neither
-    equal to nor hold; ``metadata`` goes into every Parquet file's key-value metadata; ``also``
-    writes whatever else belongs in the output (the plots) into the directory it is given;
+    replacing it whole (where it points, when it is a symlink). ``keep`` lists directories (the
+    seeds, the release record) that ``out`` must neither be, hold, nor lie in; ``metadata`` goes
+    into every Parquet file's key-value metadata; ``also`` writes whatever else belongs in the
+    output (the plots) into the directory it is given;
     the tables published in Stata's format carry ``stata_time_stamp``."""
-    out = out.absolute()
+    out = _target(out.absolute())
     _refuse_unsafe(out, keep)
     staging = out.with_name(out.name + STAGING_SUFFIX)
     retiring = out.with_name(out.name + RETIRING_SUFFIX)
@@ -173,10 +174,28 @@ def verify(directory: Path) -> list[str]:
     return report
 
 
+def _target(out: Path) -> Path:
+    """Where the output really goes: a symlinked output directory is replaced where it points, and
+    the link keeps pointing there."""
+    if not out.is_symlink():
+        return out
+    target = out.resolve()
+    if not target.is_dir() and target.exists():
+        raise OutputError(f"{out} is a symlink to {target}, which is not a directory")
+    return target
+
+
 def _refuse_unsafe(out: Path, keep: tuple[Path, ...]) -> None:
+    """Never write over, into or around the seeds or the release record (``keep``)."""
     for kept in keep:
+        if kept.resolve() == out.resolve():
+            raise OutputError(f"{out} is {kept}: bilat never replaces the seeds or the release record, so choose another --out")
         if kept.resolve().is_relative_to(out.resolve()):
             raise OutputError(f"{out} holds {kept}; a build replaces its output directory whole, so it must be a directory of its own")
+        if out.resolve().is_relative_to(kept.resolve()):
+            raise OutputError(f"{out} is inside {kept}; bilat never writes into the seeds or the release record, so choose another --out")
+    if (out / "release.yaml").exists():
+        raise OutputError(f"{out} holds release.yaml: it is a release record, not bilat output, so it is not replaced")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is a file, not a directory")
     if out.is_dir() and any(out.iterdir()) and not (out / DATASET_MARKER).is_file():
@@ -186,6 +205,9 @@ def _refuse_unsafe(out: Path, keep: tuple[Path, ...]) -> None:
 def _recover(out: Path, staging: Path, retiring: Path) -> None:
     """Undo what an interrupted build left: a half-written staging directory, or an output
     that was moved aside but not yet replaced."""
+    for leftover in (staging, retiring):
+        if leftover.is_symlink() or leftover.is_file():  # not a build's: a build leaves directories
+            raise OutputError(f"{leftover} is in the way of the build and is not a directory it left; move it or remove it")
     if staging.exists():
         shutil.rmtree(staging)
     if retiring.exists():

@@ -1134,3 +1134,30 @@ def test_a_document_language_that_settles_the_order_reads_a_numeric_date_and_a_t
     assert DateNormalizer("en").from_text("05/05/2020", published, forward=False).edtf == "2020-05-05"  # the same either way
     day = DateNormalizer("en").from_text("2019-12-31T23:30:00Z", published, forward=False)
     assert (day.edtf, day.precision, day.start, day.end) == ("2019-12-31", "day", dt.date(2019, 12, 31), dt.date(2019, 12, 31))
+
+
+def test_a_build_never_writes_over_or_into_the_seeds_or_the_release_record(tmp_path: Path) -> None:
+    for name in ("seeds", "release"):
+        shutil.copytree(SEEDS.parent / name, tmp_path / name)
+    record = {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "release").rglob("*") if p.is_file()}
+    for out, expected in (("release", "bilat never replaces the seeds or the release record"), ("seeds/data", "is inside")):
+        done = finish(run_bilat("build", "--seeds", tmp_path / "seeds", "--out", tmp_path / out, "--no-plots", cwd=tmp_path))
+        assert done.returncode == 1 and expected in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert {p.relative_to(tmp_path): p.read_bytes() for p in (tmp_path / "release").rglob("*") if p.is_file()} == record
+    assert not (tmp_path / "seeds" / "data").exists()
+
+
+def test_a_symlinked_output_is_built_where_it_points_and_stays_a_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    for _ in range(2):
+        done = finish(run_bilat("build", "--seeds", SEEDS, "--out", tmp_path / "linked", "--no-plots", cwd=tmp_path))
+        assert done.returncode == 0, done.stderr
+    assert (tmp_path / "linked").is_symlink() and (tmp_path / "real" / "events.parquet").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["linked", "real"]
+
+
+def test_a_file_in_the_way_of_the_staging_directory_is_named(tmp_path: Path) -> None:
+    (tmp_path / "data.staging").write_text("not a build's", encoding="utf-8")
+    done = finish(run_bilat("build", "--seeds", SEEDS, "--out", tmp_path / "data", "--no-plots", cwd=tmp_path))
+    assert done.returncode == 1 and "data.staging is in the way of the build" in done.stderr
