@@ -24,7 +24,7 @@ from bilat.models import ActorRegistry, EventsFile, RetiredIds
 from bilat.normalize import Checked, code_events, date_texts, tree_problems
 from bilat.plot.files import render_dyad, render_plots
 from bilat.plot.geometry import StyleError
-from bilat.problems import InputError, OutputError, Problem
+from bilat.problems import DataError, InputError, OutputError, Problem
 from bilat.progress import Progress
 from bilat.publish import STATA_EPOCH, checksums, write_dataset, write_table
 from bilat.release import (
