@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _DASHES = "-‐‑‒–—―−"
@@ -130,23 +131,36 @@ def contains(quote: str, fragment: str) -> bool:
 
 
 def not_found_message(quote: str, document: FoldedText, context: int = 30) -> str:
-    """Where a quote departs from the document, as a diff would show it: the longest start of the
-    quote that the document holds, and the words that follow it on each side."""
+    """Where a quote departs from the document, as a diff would show it: the longest start or end
+    of the quote that the document holds, and the words on each side where they part."""
     needle, haystack = fold(quote), document.folded
-    low, high = 0, len(needle)  # the longest prefix found: a prefix is found whenever a longer one is
+    head = _longest(len(needle), lambda k: needle[:k] in haystack)
+    tail = _longest(len(needle), lambda k: needle[len(needle) - k :] in haystack)
+    if max(head, tail) == 0:
+        return f"not found in the document, nor any start or end of it: {_preview(needle)}"
+    if head >= tail:
+        at = haystack.find(needle[:head])
+        return (
+            f"not found in the document: its first {head} of {len(needle)} characters match at character "
+            f"{_original(document, at)[0]}, then the quote has {_preview(needle[head:], context)} where the document has "
+            f"{_preview(haystack[at + head : at + head + context], context)}"
+        )
+    at = haystack.find(needle[len(needle) - tail :])
+    before_quote, before_text = needle[: len(needle) - tail][-context:], haystack[max(0, at - context) : at]
+    return (
+        f"not found in the document: its last {tail} of {len(needle)} characters match at character "
+        f"{_original(document, at)[0]}, but before them the quote has {'…' + before_quote!r} where the document has "
+        f"{'…' + before_text!r}"
+    )
+
+
+def _longest(limit: int, found: Callable[[int], bool]) -> int:
+    """The largest k <= limit with found(k), for a ``found`` that holds for every k below one that does."""
+    low, high = 0, limit
     while low < high:
         middle = (low + high + 1) // 2
-        low, high = (middle, high) if needle[:middle] in haystack else (low, middle - 1)
-    if low == 0:
-        return f"not found in the document, nor any start of it: {_preview(needle)}"
-    at = haystack.find(needle[:low])
-    where = _original(document, at)[0]
-    matched = needle[:low] if low <= context else "…" + needle[low - context : low]
-    return (
-        f"not found in the document: its first {low} of {len(needle)} characters match at character {where} "
-        f"({matched!r}), then the quote has {_preview(needle[low:], context)} where the document has "
-        f"{_preview(haystack[at + low : at + low + context], context)}"
-    )
+        low, high = (middle, high) if found(middle) else (low, middle - 1)
+    return low
 
 
 def _preview(text: str, limit: int = 60) -> str:

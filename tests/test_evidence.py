@@ -149,3 +149,23 @@ def test_located_slice_folds_to_the_typed_quote(text, data):
     except QuoteError:  # found several times
         return
     assert unique == match and original.strip() in got  # the one place it can be: where it was cut from
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        (
+            "the two ministers signed a contract whereby Russia supplies jets",
+            "then the quote has 'whereby Russia supplies jets' where the document has 'under which Russia supplies j",
+        ),
+        (
+            "the three ministers signed a contract under which Russia supplies jets",
+            "before them the quote has '…the three' where the document has '…On March 11, the two'",
+        ),
+    ],
+)
+def test_a_missing_quote_is_shown_where_it_parts_from_the_text(quote: str, expected: str) -> None:
+    document = fold_document("On March 11, the two ministers signed a contract under which Russia supplies jets.")
+    with pytest.raises(QuoteError) as error:
+        locate(quote, document)
+    assert expected in str(error.value)
