@@ -32,7 +32,7 @@ _PATTERNS = re.compile(
             rf"{_YEAR}\s*[-–—/]\s*(?:\d{{4}}|\d{{2}})(?!\d)",  # 1980-88, 2010–2012
             r"\b(?:1[6-9]|20)\d0s\b",  # the 1980s
             rf"{_YEAR}",
-            r"\b(?:past|last|previous|next|coming)\s+(?:decade|year|month|week)\b",
+            r"(?i:\b(?:past|last|previous|next|coming)\s+(?:decade|year|month|week)\b)",
         ]
     )
 )

@@ -62,6 +62,7 @@ def test_the_shipped_seeds_are_fully_covered(capsys: pytest.CaptureFixture[str])
         ("in the 1990s and in 3 March 2019", ["1990s", "3 March 2019"]),
         ("It cost $1999 or 1,999 units; May we go? We may.", []),
         ("They met last week and again on Tuesday.", ["last week", "on Tuesday"]),
+        ("Last month, the sale was approved.", ["Last month"]),
     ],
 )
 def test_date_mentions(text: str, expected: list[str]) -> None:

@@ -357,3 +357,17 @@ def test_the_bench_runs_on_a_tiny_tree(tmp_path: Path):
     for name in ("seeds", "fixtures"):
         assert 0 <= figures[name]["recall"] <= 1 and 0 <= figures[name]["precision"] <= 1
         assert figures[name]["docs_per_s"] > 0
+
+
+def test_a_relative_date_that_opens_its_sentence_is_read() -> None:
+    from bilat.dates import DateNormalizer
+    from bilat.drafting import draft_document
+    from bilat.models import DocumentMeta
+    from bilat.seeds import load_lists
+    from tests.conftest import SEEDS
+
+    text = "Last month, Russia delivered 12 Su-35 fighter jets to Iran, the report said.\n"
+    meta = DocumentMeta(title="T", published="2024-02-12", published_basis="printed", language="en", sha256="0" * 64)
+    actors = [actor for _, actor in load_lists(SEEDS).actors]
+    (sale,) = draft_document(text, meta, actors, DateNormalizer("en"))
+    assert (sale.type, sale.status.value, sale.actor1, sale.actor2, sale.date_text) == ("sale", "delivered", "RUS", "IRN", "Last month")

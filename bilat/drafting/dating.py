@@ -21,12 +21,13 @@ _CANDIDATES = re.compile(
     "|".join(
         [
             rf"(?P<partial>\b(?:early|mid|late|the end of|end|the beginning of|the start of|the (?:first|second) half of)[-\s]{_YEAR}\b)",
-            rf"(?P<relative>\b(?:(?:on|last|next|this|coming)\s+)?{_WEEKDAY}\b(?!\s+\d)"
+            # (?i:...): a relative date often opens its sentence ("Last month, ...").
+            rf"(?P<relative>(?i:\b(?:(?:on|last|next|this|coming)\s+)?{_WEEKDAY}\b(?!\s+\d)"
             rf"|\b(?:(?:earlier|later|early|late|mid)[- ]?\s*)?(?:last|this|next|past|previous|coming)\s+(?:week|month|year)\b"
             rf"|\b(?:yesterday|today|tomorrow)\b"
-            rf"|\b(?:in\s+)?{_MONTH}\s+(?:of\s+)?(?:last|this|next)\s+year\b"
-            rf"|\b(?:last|next|this)\s+{_MONTH}(?!\s+\d)"
-            rf"|\b{_COUNT}\s+(?:days?|weeks?|months?|years?)\s+ago\b)",
+            rf"|\b(?:in\s+)?(?-i:{_MONTH})\s+(?:of\s+)?(?:last|this|next)\s+year\b"
+            rf"|\b(?:last|next|this)\s+(?-i:{_MONTH})(?!\s+\d)"
+            rf"|\b{_COUNT}\s+(?:days?|weeks?|months?|years?)\s+ago\b))",
             rf"(?P<day>\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+{_YEAR})?\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+{_YEAR})?\b(?!\s*[-–]))",
             rf"(?P<month>\b{_MONTH},?\s+{_YEAR}\b)",
             rf"(?P<in_month>\b(?:in|In|of|late|early|mid|Late|Early|Mid)[- ](?P<bare>{_MONTH})\b(?!\s+\d))",
