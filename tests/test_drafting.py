@@ -371,3 +371,22 @@ def test_a_relative_date_that_opens_its_sentence_is_read() -> None:
     actors = [actor for _, actor in load_lists(SEEDS).actors]
     (sale,) = draft_document(text, meta, actors, DateNormalizer("en"))
     assert (sale.type, sale.status.value, sale.actor1, sale.actor2, sale.date_text) == ("sale", "delivered", "RUS", "IRN", "Last month")
+
+
+def test_a_party_from_context_is_flagged_when_the_sentence_names_someone_bilat_does_not_know() -> None:
+    from bilat.dates import DateNormalizer
+    from bilat.drafting import draft_document
+    from bilat.models import DocumentMeta
+    from bilat.seeds import load_lists
+    from tests.conftest import SEEDS
+
+    text = (
+        "India and Russia held talks in Moscow on Monday, India said. India and Russia also discussed trade.\n\n"
+        "Separately, the Andean Council imposed an arms embargo on Iran in 2011.\n"
+    )
+    meta = DocumentMeta(title="T", published="2024-02-12", published_basis="printed", language="en", sha256="0" * 64)
+    actors = [actor for _, actor in load_lists(SEEDS).actors]
+    sanctions = [d for d in draft_document(text, meta, actors, DateNormalizer("en")) if d.type == "sanction"]
+    assert sanctions
+    for draft in sanctions:
+        assert any("'the Andean Council', which bilat does not know" in cue for cue in draft.cues), draft.cues

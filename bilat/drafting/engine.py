@@ -266,7 +266,7 @@ def _propose(candidate: Candidate, mentions: Sequence[Mention], document: _Docum
             codes[role] = mention.code
             cues.append(f"{role} {mention.code} from {mention.describe()}")
     _inherit(codes, cues, cue, recent)
-    _fill_from_context(codes, cues, document)
+    _fill_from_context(codes, cues, document, _unknown_names(document.text, candidate.sentence.body_start, candidate.start, mentions))
     if len(codes) < 2 or codes["actor1"] == codes["actor2"]:
         return []
     proposal = _Proposal(candidate, codes["actor1"], codes["actor2"], cues, [candidate.sentence])
@@ -362,8 +362,22 @@ def _group_actor(text: str, candidate: Candidate, document: _Document) -> Mentio
     return best[1] if best else None
 
 
-def _fill_from_context(codes: dict[str, str], cues: list[str], document: _Document) -> None:
-    """When the sentence names the act but not both parties, the document's two main actors supply them."""
+_PROPER_NAME = re.compile(r"\b(?:the\s+)?(?:[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+)+|[A-Z]{2,}(?![a-z]))")
+"""Two or more capitalised words ("the European Union") or an acronym ("NATO"): a name, perhaps of an actor bilat does not know."""
+
+
+def _unknown_names(text: str, start: int, end: int, known: Sequence[Mention]) -> list[str]:
+    """Names before the cue in its sentence that are no known actor."""
+    return [
+        found.group()
+        for found in _PROPER_NAME.finditer(text, start, end)
+        if not any(m.start < found.end() and found.start() < m.end for m in known)
+    ]
+
+
+def _fill_from_context(codes: dict[str, str], cues: list[str], document: _Document, unknown: Sequence[str] = ()) -> None:
+    """When the sentence names the act but not both parties, the document's two main actors supply them.
+    When it names someone bilat does not know, the cue says so: the party from context is then a guess."""
     for role in ("actor1", "actor2"):
         if role in codes:
             continue
@@ -372,6 +386,9 @@ def _fill_from_context(codes: dict[str, str], cues: list[str], document: _Docume
             if code not in taken:
                 codes[role] = code
                 cues.append(f"{role} {code} from the document's context: {document.index.actors[code].name} is named {count} times")
+                if unknown:
+                    names = ", ".join(repr(name) for name in unknown)
+                    cues.append(f"the sentence names {names}, which bilat does not know: {role} may be one of them, not {code}")
                 break
 
 
