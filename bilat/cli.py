@@ -179,6 +179,25 @@ def command_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_dupes(args: argparse.Namespace) -> int:
+    """List pairs of coded events that may be one event coded twice, most alike first.
+
+    Only events of the same type, pair and status with overlapping dates are compared; each
+    pair's line gives its score (0 to 1) and why: the dates, how alike the quotes are, and the
+    named fields they share. Exit 0 whether or not it finds any, unless --fail.
+
+    Example: bilat dupes --min 0.7 --fail
+    """
+    from bilat.build import check
+    from bilat.dupes import candidates
+
+    found = candidates(check(args.seeds).events, args.min)
+    for candidate in found:
+        print(candidate)
+    print(f"{len(found)} candidate pair{'s' if len(found) != 1 else ''} scoring {args.min} or more")
+    return EXIT_INPUT if args.fail and found else EXIT_OK
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Validate the seeds and write the dataset, with its charts, to data/.
 
@@ -444,6 +463,14 @@ COMMANDS: dict[str, Command] = {
                 option("--reason", help="why the rejected drafts are not events"),
                 option("--by", help="who validates, for the stamp (default: $BILAT_CODER)"),
                 SEEDS,
+            ),
+        ),
+        Command(
+            command_dupes,
+            (
+                SEEDS,
+                option("--min", type=float, default=0.5, metavar="SCORE", help="list pairs scoring at least this, 0 to 1 (default: 0.5)"),
+                option("--fail", action="store_true", help="exit 1 when any pair is listed, for CI-style use"),
             ),
         ),
         Command(
