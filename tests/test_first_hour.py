@@ -202,6 +202,7 @@ def invocations(missing: Path, corrupt: Path, seeds: Path) -> list[list[str]]:
         ["build", "--seeds", str(missing), "--out", str(missing.parent / "out")],
         ["build", "--seeds", str(seeds), "--out", str(missing.parent / "out")],
         ["draft", "0123456789abcdef", "--seeds", str(seeds)],
+        ["dupes", "--seeds", str(seeds)],
         ["draft", "--all", "--seeds", str(missing)],
         ["review", "0123456789abcdef", "--accept", "1", "--by", "A", "--seeds", str(seeds)],
         ["check", "--seeds", str(missing)],
