@@ -2,8 +2,11 @@
 
 Loading composes the node graph first (PyYAML's ``compose``), so every value keeps the line and
 column it came from and error messages can point at it. Aliases are refused, which also defuses
-"billion laughs" documents. Writing always produces the same bytes for the same data: keys in
-model order, every string double-quoted (so ``NO`` stays Norway and ``2010-06-01`` stays text).
+"billion laughs" documents; so are explicit tags on any node, nesting deeper than MAX_DEPTH
+(before libyaml composes it), and plain numbers that YAML 1.1 reads other than they look. Only
+regular files are read, and no more of them than the size limit. Writing always produces the same
+bytes for the same data: keys in model order, every string double-quoted (so ``NO`` stays Norway
+and ``2010-06-01`` stays text).
 """
 
 from __future__ import annotations

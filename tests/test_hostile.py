@@ -184,6 +184,11 @@ def sparse(file: str, size: int) -> Patch:
     return lambda seeds: os.truncate(seeds / file, size)
 
 
+def released(seeds: Path) -> None:
+    """The release record beside the seeds: its events' IDs may only disappear with a tombstone."""
+    shutil.copytree(RELEASE, seeds.parent / "release")
+
+
 def keep_until(file: str, marker: bytes, tail: bytes) -> Patch:
     """Everything of ``seeds/file`` before ``marker``, then ``tail``."""
     return rewrite(file, lambda data: data[: data.index(marker)] + tail)
@@ -196,7 +201,7 @@ def unclosed_title(data: bytes) -> bytes:
 
 # The tests' own documents, written whole: a document.txt, and an events.yaml whose events are
 # between two actors the patch adds to the registry.
-OWN = ["00000000000000a1", "00000000000000a2", "00000000000000a3"]
+OWN = ["00000000000000a1", "00000000000000a2", "00000000000000a3", "00000000000000a4"]
 OWN_ACTORS = b'  - code: "XAA"\n    name: "Actor A"\n    kind: "igo"\n  - code: "XBB"\n    name: "Actor B"\n    kind: "igo"\n'
 OWN_IDS = [d + check_symbol(d) for d in (f"22{n:06d}" for n in range(40)) if check_symbol(d) not in URL_UNSAFE_CHECKS]
 
@@ -423,7 +428,7 @@ CASES = [
     # Bad IDs
     Case(
         "duplicate_id_in_one_file",
-        replace(events(FIDAN), 'id: "GAW4Q2305"', 'id: "SMS0CYDY3"'),
+        together(released, replace(events(FIDAN), 'id: "GAW4Q2305"', 'id: "SMS0CYDY3"')),
         Expect(events(FIDAN), r"^events\[0\]\.id: SMS0CYDY3 is used by 2 events$"),
         Expect(events(FIDAN), r"^events\[2\]\.id: SMS0CYDY3 is used by 2 events$"),
         Expect("retired.yaml", r"^retired: GAW4Q2305 of release [0-9.]+ is gone; add a tombstone"),
@@ -572,28 +577,26 @@ CASES = [
         Expect(events(SHOIGU), rf"^\(yaml\): .*nested more than {MAX_DEPTH} levels", f" k{MAX_DEPTH - 1}:"),
     ),
     Case(
-        "fifo_in_place_of_seed_files",
-        together(fifo(document(MOU)), fifo(events(FIDAN)), fifo("retired.yaml")),
-        Expect(document(MOU), r"^\(file\): a FIFO \(named pipe\), not a regular file"),
-        Expect(events(FIDAN), r"^\(file\): a FIFO \(named pipe\), not a regular file"),
-        Expect("retired.yaml", r"^\(file\): a FIFO \(named pipe\), not a regular file"),
-    ),
-    Case(
         "seed_files_not_regular_or_too_large",
         together(
+            fifo(document(MOU)),  # reading it waited for ever
+            fifo(events(FIDAN)),
+            fifo("retired.yaml"),
             symlink("actors.yaml", "/dev/zero"),  # grew past 3 GB in seconds
-            symlink("retired.yaml", ""),
             directory(events(BAQERI)),
-            sparse(document(MOU), MAX_DOCUMENT_BYTES + 1),
+            sparse(document(SHOIGU), MAX_DOCUMENT_BYTES + 1),
         ),
+        Expect(document(MOU), r"^\(file\): a FIFO \(named pipe\), not a regular file: bilat reads only regular files"),
+        Expect(events(FIDAN), r"^\(file\): a FIFO \(named pipe\), not a regular file"),
+        Expect("retired.yaml", r"^\(file\): a FIFO \(named pipe\), not a regular file"),
         Expect("actors.yaml", r"^\(file\): a symlink, not a regular file"),
-        Expect("retired.yaml", r"^\(file\): a symlink, not a regular file"),
         Expect(events(BAQERI), r"^\(file\): a directory, not a regular file"),
-        Expect(document(MOU), rf"^\(file\): {MAX_DOCUMENT_BYTES + 1} bytes is over the {MAX_DOCUMENT_BYTES}-byte limit$"),
+        Expect(document(SHOIGU), rf"^\(file\): {MAX_DOCUMENT_BYTES + 1} bytes is over the {MAX_DOCUMENT_BYTES}-byte limit$"),
     ),
     Case(
         "unreadable_documents_keep_their_released_ids",
         together(
+            released,
             rewrite(events(MOU), unclosed_title),
             replace(events(BAQERI), 'status: "delivered"', 'status: "shipped"'),
             delete(document(FIDAN)),
@@ -605,19 +608,30 @@ CASES = [
     ),
     Case(
         "unreadable_tombstones_keep_released_ids",
-        together(rewrite("retired.yaml", lambda data: b"retired: [\n"), lambda seeds: shutil.rmtree(seeds / SHOIGU)),
+        together(released, rewrite("retired.yaml", lambda data: b"retired: [\n"), lambda seeds: shutil.rmtree(seeds / SHOIGU)),
         Expect("retired.yaml", r"^\(yaml\): "),
         Expect("retired.yaml", r"^retired: \d+ IDs of release [0-9.]+ could not be checked against the tombstones"),
     ),
     Case(
-        "explicit_tags_on_scalars",
-        own_document(
-            OWN[0],
-            "The minister of A visited B in 2019. B sold A five radars.",
-            own_event(0, "The minister of A visited B in 2019.", date_text='!!bool "maybe"', location='!!timestamp "2019"'),
-            sale(1, "B sold A five radars.", quantity='!!int ""', value='!!float "1e400"'),
-            own_event(2, "B sold A five radars.", summary='!<tag:yaml.org,2002:str> "Verbatim."', coder_note='! "Non-specific."'),
-            published="!!str 2020-03-01",
+        "explicit_yaml_tags",
+        together(
+            own_document(
+                OWN[0],
+                "The minister of A visited B in 2019. B sold A five radars.",
+                own_event(0, "The minister of A visited B in 2019.", date_text='!!bool "maybe"', location='!!timestamp "2019"'),
+                sale(1, "B sold A five radars.", quantity='!!int ""', value='!!float "1e400"'),
+                own_event(2, "B sold A five radars.", summary='!<tag:yaml.org,2002:str> "Verbatim."', coder_note='! "Non-specific."'),
+                published="!!str 2020-03-01",
+            ),
+            own_document(
+                OWN[1],
+                "A and B signed a defence accord in 2019.",
+                accord(3, "A and B signed", domains='!!python/object/apply:os.system ["true"]'),  # was read as a plain list
+                accord(4, "signed a defence accord", evidence='!!seq\n      - quote: "accord"'),
+                accord(5, "defence accord", measures="!custom {a: 1}", location="!!set {x}"),
+            ),
+            rewrite(events(MOU), lambda data: data.replace(b"document:\n", b"document: !!map\n", 1)),
+            rewrite(events(FIDAN), lambda data: b"%TAG !e! tag:x.org,2000:\n---\n" + data.replace(b"events:\n", b"events: !e!x\n", 1)),
         ),
         Expect(events(OWN[0]), r"^document\.published: explicit YAML tags are not allowed: remove !!str$", "published: !!str"),
         Expect(events(OWN[0]), r"^events\[0\]\.date_text: explicit YAML tags are not allowed: remove !!bool$", "!!bool"),
@@ -626,26 +640,10 @@ CASES = [
         Expect(events(OWN[0]), r"^events\[1\]\.value: explicit YAML tags are not allowed: remove !!float$", "!!float"),
         Expect(events(OWN[0]), r"^events\[2\]\.summary: explicit YAML tags are not allowed: remove !!str$", "!<tag:"),
         Expect(events(OWN[0]), r"^events\[2\]\.coder_note: explicit YAML tags are not allowed: remove !$", '! "Non'),
-    ),
-    Case(
-        "explicit_tags_on_lists_and_maps",
-        together(
-            own_document(
-                OWN[0],
-                "A and B signed a defence accord in 2019.",
-                accord(0, "A and B signed", domains='!!python/object/apply:os.system ["true"]'),
-                accord(1, "signed a defence accord", evidence='!!seq\n      - quote: "accord"'),
-                accord(2, "defence accord", measures="!custom {a: 1}", location="!!set {x}"),
-            ),
-            own_document(OWN[1], "Nothing.", own_event(3, "Nothing."), published_basis="!!str printed"),
-            rewrite(events(MOU), lambda data: data.replace(b"document:\n", b"document: !!map\n", 1)),
-            rewrite(events(FIDAN), lambda data: b"%TAG !e! tag:x.org,2000:\n---\n" + data.replace(b"events:\n", b"events: !e!x\n", 1)),
-        ),
-        Expect(events(OWN[0]), r"^events\[0\]\.domains: explicit YAML tags are not allowed: remove !!python/object/apply:os\.system$"),
-        Expect(events(OWN[0]), r"^events\[1\]\.evidence: explicit YAML tags are not allowed: remove !!seq$", "!!seq"),
-        Expect(events(OWN[0]), r"^events\[2\]\.measures: explicit YAML tags are not allowed: remove !custom$", "!custom"),
-        Expect(events(OWN[0]), r"^events\[2\]\.location: explicit YAML tags are not allowed: remove !!set$", "!!set"),
-        Expect(events(OWN[1]), r"^document\.published_basis: explicit YAML tags are not allowed", "!!str printed"),
+        Expect(events(OWN[1]), r"^events\[0\]\.domains: explicit YAML tags are not allowed: remove !!python/object/apply:os\.system$"),
+        Expect(events(OWN[1]), r"^events\[1\]\.evidence: explicit YAML tags are not allowed: remove !!seq$", "!!seq"),
+        Expect(events(OWN[1]), r"^events\[2\]\.measures: explicit YAML tags are not allowed: remove !custom$", "!custom"),
+        Expect(events(OWN[1]), r"^events\[2\]\.location: explicit YAML tags are not allowed: remove !!set$", "!!set"),
         Expect(events(MOU), r"^document: explicit YAML tags are not allowed: remove !!map$", "document: !!map"),
         Expect(events(FIDAN), r"^events: explicit YAML tags are not allowed: remove tag:x\.org,2000:x$", "!e!x"),
     ),
@@ -675,33 +673,24 @@ CASES = [
         Expect("actors.yaml", r"^actors\[\d+\]\.ccode: .*YAML 1\.1 reads 0640 as 416 \(octal, for the leading zero\); write", "0640"),
     ),
     Case(
-        "document_passages_unfit_to_publish",
-        own_document(
-            OWN[0],
-            "They typed -2+3+cmd|' /C calc'!A0 here. Then -1+1 there.\n"
-            "The minister\x0barrived. The talks\x1fended. The visit\u2028ended. The guests\x85left.\n",
-            own_event(0, "\u20132+3+cmd|' /C calc'!A0 here"),  # typed with an en dash
-            own_event(1, "\u22121+1 there"),  # typed with a minus sign
-            own_event(2, "The minister arrived."),
-            own_event(3, "The talks ended."),
-            own_event(4, "The visit ended."),
-            own_event(5, "The guests left."),
-        ),
-        Expect(events(OWN[0]), r"^events\[0\]" + PASSAGE + formula("-"), "cmd|"),
-        Expect(events(OWN[0]), r"^events\[1\]" + PASSAGE + formula("-"), "1+1 there"),
-        Expect(events(OWN[0]), r"^events\[2\]" + PASSAGE + "holds the " + CONTROL + r" '\\x0b'", "minister arrived"),
-        Expect(events(OWN[0]), r"^events\[3\]" + PASSAGE + "holds the " + CONTROL + r" '\\x1f'", "talks ended"),
-        Expect(events(OWN[0]), r"^events\[4\]" + PASSAGE + "holds the " + CONTROL + r" '\\u2028'", "visit ended"),
-        Expect(events(OWN[0]), r"^events\[5\]" + PASSAGE + "holds the " + CONTROL + r" '\\x85'", "guests left"),
-    ),
-    Case(
-        "controls_in_urls_and_separators_in_text",
+        "text_that_would_reach_the_csv",
         together(
             own_document(
                 OWN[0],
+                "They typed -2+3+cmd|' /C calc'!A0 here. Then -1+1 there.\n"
+                "The minister\x0barrived. The talks\x1fended. The visit\u2028ended. The guests\x85left.\n",
+                own_event(0, "\u20132+3+cmd|' /C calc'!A0 here"),  # typed with an en dash
+                own_event(1, "\u22121+1 there"),  # typed with a minus sign
+                own_event(2, "The minister arrived."),
+                own_event(3, "The talks ended."),
+                own_event(4, "The visit ended."),
+                own_event(5, "The guests left."),
+            ),
+            own_document(
+                OWN[1],
                 "The minister of A visited B.",
                 own_event(
-                    0,
+                    6,
                     "The minister of A visited B.",
                     summary=q("The minister\u2028of A visited B."),
                     coder_note=q("Seen\u2029twice."),
@@ -709,19 +698,25 @@ CASES = [
                     visitor=q("\ufeffA. Minister"),
                     visitor_title=q("Minister \u2066of\u2069 defence"),
                 ),
-                url=q("https://example.org/\x1b[2J"),
+                url=q("https://example.org/\u202egnp.exe"),
             ),
-            own_document(OWN[1], "Nothing.", own_event(1, "Nothing."), url=q("https://example.org/\u202egnp.exe")),
-            own_document(OWN[2], "Nothing.", own_event(2, "Nothing."), url=q("https://example.org/\x00")),
+            own_document(OWN[2], "Nothing.", own_event(7, "Nothing."), url=q("https://example.org/\x00")),
+            own_document(OWN[3], "Nothing.", own_event(8, "Nothing."), url=q("https://example.org/\x1b[2J")),
         ),
-        Expect(events(OWN[0]), r"^document\.url: .*" + CONTROL + r" '\\x1b'", "url:"),
+        Expect(events(OWN[0]), r"^events\[0\]" + PASSAGE + formula("-"), "cmd|"),
+        Expect(events(OWN[0]), r"^events\[1\]" + PASSAGE + formula("-"), "1+1 there"),
+        Expect(events(OWN[0]), r"^events\[2\]" + PASSAGE + "holds the " + CONTROL + r" '\\x0b'", "minister arrived"),
+        Expect(events(OWN[0]), r"^events\[3\]" + PASSAGE + "holds the " + CONTROL + r" '\\x1f'", "talks ended"),
+        Expect(events(OWN[0]), r"^events\[4\]" + PASSAGE + "holds the " + CONTROL + r" '\\u2028'", "visit ended"),
+        Expect(events(OWN[0]), r"^events\[5\]" + PASSAGE + "holds the " + CONTROL + r" '\\x85'", "guests left"),
+        Expect(events(OWN[3]), r"^document\.url: .*" + CONTROL + r" '\\x1b'", "url:"),
         Expect(events(OWN[1]), r"^document\.url: .*" + CONTROL + r" '\\u202e'", "url:"),
         Expect(events(OWN[2]), r"^document\.url: .*" + CONTROL + r" '\\x00'", "url:"),
-        Expect(events(OWN[0]), r"^events\[0\]\.summary: .*" + CONTROL + r" '\\u2028'", "summary:"),
-        Expect(events(OWN[0]), r"^events\[0\]\.coder_note: .*" + CONTROL + r" '\\u2029'", "coder_note:"),
-        Expect(events(OWN[0]), r"^events\[0\]\.location: .*" + CONTROL + r" '\\u200b'", "location:"),
-        Expect(events(OWN[0]), r"^events\[0\]\.visitor: .*" + CONTROL + r" '\\ufeff'", "visitor:"),
-        Expect(events(OWN[0]), r"^events\[0\]\.visitor_title: .*" + CONTROL + r" '\\u2066'", "visitor_title:"),
+        Expect(events(OWN[1]), r"^events\[0\]\.summary: .*" + CONTROL + r" '\\u2028'", "summary:"),
+        Expect(events(OWN[1]), r"^events\[0\]\.coder_note: .*" + CONTROL + r" '\\u2029'", "coder_note:"),
+        Expect(events(OWN[1]), r"^events\[0\]\.location: .*" + CONTROL + r" '\\u200b'", "location:"),
+        Expect(events(OWN[1]), r"^events\[0\]\.visitor: .*" + CONTROL + r" '\\ufeff'", "visitor:"),
+        Expect(events(OWN[1]), r"^events\[0\]\.visitor_title: .*" + CONTROL + r" '\\u2066'", "visitor_title:"),
     ),
     Case(
         "dates_not_in_ascii_edtf_or_ambiguous",
@@ -786,10 +781,8 @@ def good_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
-    """A copy of the shipped seeds, with the release record beside it."""
     copy = tmp_path / "seeds"
     shutil.copytree(SEEDS, copy)
-    shutil.copytree(RELEASE, tmp_path / "release")
     return copy
 
 

@@ -151,23 +151,19 @@ COLLECTION_TAGS = ["!!seq", "!!map", "!!set", "!!omap", "!!python/object/apply:o
 SCALARS = ["x", "visit", "2019", "12", "-3", "1.5", "true", "null", '"a b"', "'q'", '"2019-12-31T23:30:00Z"', '""']
 
 
-def tagged_text(tag: str, text: str) -> str:
-    return f"{tag} {text}"
-
-
 def yaml_values() -> st.SearchStrategy[Value]:
     """Flow-style values: plain and quoted scalars, YAML 1.1 numbers, explicit tags on scalars,
     lists and mappings, and lists and mappings nested to any depth."""
     plain = st.sampled_from(SCALARS).map(lambda text: Value(text, 0, False, False))
     numbers = st.sampled_from(YAML_1_1_NUMBERS).map(lambda text: Value(text, 0, False, True))
-    tags = st.tuples(st.sampled_from(SCALAR_TAGS), st.sampled_from(SCALARS)).map(lambda t: Value(tagged_text(*t), 0, True, False))
+    tags = st.tuples(st.sampled_from(SCALAR_TAGS), st.sampled_from(SCALARS)).map(lambda t: Value(" ".join(t), 0, True, False))
 
     def collections(children: st.SearchStrategy[Value]) -> st.SearchStrategy[Value]:
         def collect(items: list[Value], mapping: bool, tag: str | None) -> Value:
             inner = ", ".join(f"k{i}: {v.text}" if mapping else v.text for i, v in enumerate(items))
             text = ("{%s}" if mapping else "[%s]") % inner
             return Value(
-                tagged_text(tag, text) if tag else text,
+                f"{tag} {text}" if tag else text,
                 1 + max((v.depth for v in items), default=0),
                 bool(tag) or any(v.tagged for v in items),
                 any(v.reinterpreted for v in items),
