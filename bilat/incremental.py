@@ -187,7 +187,10 @@ def _folder_digest(folder: str) -> str:
 
 
 def _digest(path: str | Path) -> str:
+    """The sha256 of a regular file; "-" for anything else (a FIFO would block), which the readers then refuse in words."""
     try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return "-"
         with open(path, "rb") as stream:
             return hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError:

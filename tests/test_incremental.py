@@ -122,3 +122,14 @@ def test_no_cache_writes_no_cache(tmp_path, seeds, capsys, monkeypatch):
     assert not (tmp_path / "cache").exists()
     assert check(capsys, seeds)[0] == 0
     assert [p.suffix for p in (tmp_path / "cache" / "bilat").iterdir()] == [".marshal"]
+
+
+def test_a_fifo_in_place_of_the_release_record_is_refused_not_waited_on(seeds):
+    import subprocess
+    import sys
+
+    record = seeds.parent / "release" / "release.yaml"
+    record.unlink()
+    os.mkfifo(record)
+    done = subprocess.run([sys.executable, "-m", "bilat.cli", "check", "--seeds", str(seeds)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "release.yaml:1:1: (file): a FIFO (named pipe), not a regular file" in done.stderr
