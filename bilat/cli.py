@@ -111,7 +111,7 @@ def command_draft(args: argparse.Namespace) -> int:
     """
     import json
 
-    from bilat.drafts import draft_documents, draft_records, load_tree
+    from bilat.drafts import draft_documents, draft_records
     from bilat.seeds import DOC_ID, document_folders
 
     if args.all == bool(args.doc_ids):
@@ -121,14 +121,7 @@ def command_draft(args: argparse.Namespace) -> int:
     doc_ids = [f.name for f in document_folders(args.seeds) if DOC_ID.fullmatch(f.name)] if args.all else args.doc_ids
     drafted = draft_documents(args.seeds, doc_ids)
     if args.json:
-        from bilat.dates import DateNormalizer
-
-        tree = load_tree(args.seeds)
-        records = []
-        for doc_id, result in zip(doc_ids, drafted, strict=True):
-            document = tree.document(doc_id)
-            records += [{"doc_id": doc_id, **r} for r in draft_records(result, document, DateNormalizer(document.meta.language))]
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(json.dumps([record for result in drafted for record in draft_records(result)], ensure_ascii=False, indent=2))
         return EXIT_OK
     for doc_id, result in zip(doc_ids, drafted, strict=True):
         duplicates = sum(1 for d in result.drafts if d.possible_duplicate)
@@ -165,7 +158,7 @@ def command_review(args: argparse.Namespace) -> int:
             by = input("your name, for the validation stamp: ").strip()
             if not by:
                 raise UsageError(["a review needs a name: give --by NAME or set BILAT_CODER"])
-        accepted, rejected = review_at_terminal(path, coded, document, tree, by)
+        accepted, rejected, left = review_at_terminal(path, coded, document, tree, by)
     else:
         updated, verdict = review(coded, document, tree, args.accept or (), args.reject or (), args.reason, by)
         save(path, updated)
@@ -173,8 +166,7 @@ def command_review(args: argparse.Namespace) -> int:
             print(f"draft {number} accepted as event {event_id}")
         for number in verdict.rejected:
             print(f"draft {number} rejected")
-        accepted, rejected = len(verdict.accepted), len(verdict.rejected)
-    left = len(events_file(args.seeds, args.doc_id)[1].drafts)
+        accepted, rejected, left = len(verdict.accepted), len(verdict.rejected), len(updated.drafts)
     print(f"{path.as_posix()}: {accepted} accepted, {rejected} rejected, {left} drafts left")
     return EXIT_OK
 

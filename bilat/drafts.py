@@ -108,6 +108,9 @@ def _overlap(first: tuple[dt.date | None, dt.date | None], second: tuple[dt.date
 @dataclass(frozen=True)
 class Drafted:
     path: Path
+    document: SourceDocument
+    normalizer: DateNormalizer
+    """Reads the document's language, with what it has read so far."""
     drafts: tuple[DraftBase, ...]
     dropped_coded: int
     dropped_rejected: int
@@ -117,7 +120,9 @@ def _key(draft: DraftBase | EventBase) -> tuple[str, frozenset[str], str]:
     return draft.type, frozenset((draft.actor1, draft.actor2)), draft.evidence[0].quote
 
 
-def redraft(coded: EventsFile, proposals: Sequence[DraftBase], document: SourceDocument, tree: Tree, normalizer: DateNormalizer) -> Drafted:
+def redraft(
+    path: Path, coded: EventsFile, proposals: Sequence[DraftBase], document: SourceDocument, tree: Tree, normalizer: DateNormalizer
+) -> Drafted:
     """The document's new drafts: ``proposals`` less those already coded here or once rejected,
     each marked with a possible duplicate among the events of the whole tree."""
     rejected = {_key(rejection.draft) for rejection in coded.rejected}
@@ -141,7 +146,7 @@ def redraft(coded: EventsFile, proposals: Sequence[DraftBase], document: SourceD
             continue
         duplicate = next((fact.event_id for fact in same if fact.event_id and fact.doc_id != document.doc_id), None)
         kept.append(draft.model_copy(update={"possible_duplicate": duplicate}) if duplicate else draft)
-    return Drafted(Path(), tuple(kept), dropped_coded, dropped_rejected)
+    return Drafted(path, document, normalizer, tuple(kept), dropped_coded, dropped_rejected)
 
 
 def draft_documents(seeds_dir: Path, doc_ids: Iterable[str]) -> list[Drafted]:
@@ -157,19 +162,19 @@ def draft_documents(seeds_dir: Path, doc_ids: Iterable[str]) -> list[Drafted]:
         document = tree.document(doc_id)
         normalizer = normalizers.setdefault(document.meta.language, DateNormalizer(document.meta.language))
         proposals = draft_document(document.text, document.meta, tree.actors, normalizer)
-        drafted = replace(redraft(coded, proposals, document, tree, normalizer), path=path)
+        drafted = redraft(path, coded, proposals, document, tree, normalizer)
         planned.append((drafted, coded.model_copy(update={"drafts": list(drafted.drafts)})))
     for drafted, updated in planned:
         drafted.path.write_text(canonical_yaml(updated), encoding="utf-8")
     return [drafted for drafted, _ in planned]
 
 
-def draft_records(drafted: Drafted, document: SourceDocument, normalizer: DateNormalizer) -> list[dict[str, Any]]:
-    """The drafts as ``--json`` prints them: each with its number and the date columns a build would publish."""
+def draft_records(drafted: Drafted) -> list[dict[str, Any]]:
+    """The drafts as ``--json`` prints them: each with its document, its number and the date columns a build would publish."""
     records = []
     for number, draft in enumerate(drafted.drafts, 1):
         try:
-            date = draft_date(draft, document, normalizer)
+            date = draft_date(draft, drafted.document, drafted.normalizer)
             columns = {
                 "date": date.edtf,
                 "date_precision": date.precision.value,
@@ -179,7 +184,7 @@ def draft_records(drafted: Drafted, document: SourceDocument, normalizer: DateNo
             }
         except DateError as err:
             columns = dict.fromkeys(("date", "date_precision", "date_start", "date_end", "date_basis")) | {"date_problem": str(err)}
-        records.append({"draft": number, **draft.model_dump(mode="json", exclude_none=True), **columns})
+        records.append({"doc_id": drafted.document.doc_id, "draft": number, **draft.model_dump(mode="json", exclude_none=True), **columns})
     return records
 
 

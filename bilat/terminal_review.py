@@ -18,9 +18,10 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from bilat.dates import DateError, DateNormalizer
-from bilat.drafts import Tree, acceptance_problems, draft_date, review, save
+from bilat.drafts import Tree, draft_date, review, save
 from bilat.evidence import fold_document, in_its_sentence, locate
 from bilat.models import Draft, DraftBase, EventsFile, pair_text
+from bilat.problems import UsageError
 from bilat.seeds import SourceDocument
 from bilat.yamlio import dump_canonical
 
@@ -120,8 +121,8 @@ def review_at_terminal(
     by: str,
     stdin: TextIO = sys.stdin,
     out: Callable[[str], None] = print,
-) -> tuple[int, int]:
-    """Go through the drafts one by one; return (accepted, rejected)."""
+) -> tuple[int, int, int]:
+    """Go through the drafts one by one; return (accepted, rejected, drafts left)."""
     normalizer = DateNormalizer(document.meta.language)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with Keys(stdin) as keys:
@@ -138,7 +139,7 @@ def _go_through(
     out: Callable[[str], None],
     normalizer: DateNormalizer,
     editor: str,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     accepted = rejected = 0
     position, seen = 0, 0
     total = len(coded.drafts)
@@ -149,11 +150,12 @@ def _go_through(
         out(KEYS + " > ")
         key = keys.key()
         if key == "a":
-            if problems := acceptance_problems(draft, position + 1, document, tree, normalizer):
-                out("cannot accept it as it stands:\n" + "\n".join(f"  {p}" for p in problems) + "\nedit it, reject it or skip it")
+            try:
+                coded, verdict = review(coded, document, tree, accept=[position + 1], by=by, on=dt.date.today())
+            except UsageError as err:
+                out("cannot accept it as it stands:\n" + "\n".join(f"  {p}" for p in err.messages) + "\nedit it, reject it or skip it")
                 seen -= 1
                 continue
-            coded, verdict = review(coded, document, tree, accept=[position + 1], by=by, on=dt.date.today())
             save(path, coded)
             accepted += 1
             out(f"accepted as event {verdict.accepted[0][1]}")
@@ -185,4 +187,4 @@ def _go_through(
         else:
             out(f"{key!r} is not one of {KEYS}")
             seen -= 1
-    return accepted, rejected
+    return accepted, rejected, len(coded.drafts)
