@@ -17,7 +17,7 @@ from typing import Literal
 import pandas as pd
 
 from bilat.metadata import DATASET_MARKER, TABLES, csv_read_options
-from bilat.problems import DataError
+from bilat.problems import DataError, first_line
 
 Format = Literal["parquet", "csv"]
 DATA_ENV = "BILAT_DATA"
@@ -64,7 +64,7 @@ def read_table(directory: Path, table: str, format: Format = "parquet") -> pd.Da
     try:
         return pd.read_parquet(path) if format == "parquet" else pd.read_csv(path, **csv_read_options(table))
     except (OSError, ValueError, pa.ArrowException) as err:
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        reason = first_line(err)
         raise DataError(f"{path.as_posix()} cannot be read ({reason}); build it again with bilat build, or download it again") from None
 
 

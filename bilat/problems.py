@@ -25,6 +25,11 @@ class InputError(Exception):
         super().__init__("\n".join(map(str, self.problems)))
 
 
+def first_line(err: BaseException) -> str:
+    """What a library's error says, in one line: its first, or its type when it says nothing."""
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of a str offset."""
     return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1

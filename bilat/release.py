@@ -20,7 +20,7 @@ from pydantic import Field, StringConstraints
 
 from bilat.metadata import LIST_SEPARATOR, Change
 from bilat.models import IsoDay, Record, Text, iso_day, pair_text
-from bilat.problems import InputError, Problem, UsageError
+from bilat.problems import InputError, Problem, UsageError, first_line
 from bilat.seeds import read_yaml_model
 
 if TYPE_CHECKING:  # pandas is imported where it is used: ``bilat check`` runs without it
@@ -127,7 +127,7 @@ def load_release(release_dir: Path) -> Release:
 
 
 def _damaged(path: Path, err: Exception) -> InputError:
-    reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+    reason = first_line(err)
     message = f"a file of the release record cannot be read ({reason}); restore release/ from version control"
     return InputError([Problem(path.as_posix(), 1, 1, "(file)", message)])
 
