@@ -32,6 +32,8 @@ class DateBasis(StrEnum):
     year_inferred = "year_inferred"
     relative = "relative"
     coder = "coder"
+    sources = "sources"
+    """The bounds that several documents' dates agree on (see ``normalize.agreed_date``)."""
 
 
 @dataclass(frozen=True)

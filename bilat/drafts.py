@@ -208,7 +208,7 @@ def _numbers(given: Sequence[int], drafts: Sequence[DraftBase], option: str) -> 
 def acceptance_problems(draft: DraftBase, number: int, document: SourceDocument, tree: Tree, normalizer: DateNormalizer) -> list[str]:
     """Why a draft cannot be accepted as it stands: what the build would say of it as an event."""
     event = draft.as_event()
-    trial = replace(document, events=((0, event),), dismissed=())
+    trial = replace(document, events=((0, event),), dismissed=(), reports=())
     coding = code_document(trial, tree.seeds.actor_codes, normalizer)
     return [f"draft {number}: {problem.field.removeprefix('events[0].')}: {problem.message}" for problem in coding.problems]
 

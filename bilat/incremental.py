@@ -26,14 +26,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bilat.dates import DateNormalizer, DateReader
-from bilat.normalize import DocumentFacts, EventFacts, code_document, date_texts, tree_problems, with_languages
+from bilat.drafting.support import Support
+from bilat.models import Actor
+from bilat.normalize import DocumentFacts, EventFacts, ReportFacts, code_document, date_texts, tree_problems, with_languages
 from bilat.problems import InputError, Problem
 from bilat.progress import Progress
 from bilat.release import RECORD_FILE, SNAPSHOT_FILE, ReleasedIds, released_ids
 from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 RACY_NS = 2_000_000_000
 """Files modified this close to the cache's writing are hashed again: a coarse clock could give a later edit the same time."""
 LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex")
@@ -64,6 +66,8 @@ class _Entry(NamedTuple):
     """EventFacts, as tuples."""
     drafts: int
     """Drafts waiting for review."""
+    reports: tuple[tuple, ...]
+    """ReportFacts, as tuples."""
 
 
 class _Release(NamedTuple):
@@ -85,7 +89,8 @@ def check_incremental(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Su
 
 def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     lists = load_lists(seeds_dir)
-    key = _context_key(seeds_dir, lists.actor_codes)
+    registry = [actor for _, actor in lists.actors]
+    key = _context_key(seeds_dir, lists.actor_codes, registry)
     cache_file = cache_dir / f"check-{hashlib.sha256(str(seeds_dir.resolve()).encode()).hexdigest()[:16]}.marshal"
     written_ns, cached, cached_release, readings = _read_cache(cache_file, key)
     known_readings = sum(map(len, readings.values()))
@@ -104,8 +109,9 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
     normalizers = with_languages({language: DateNormalizer(language, memo) for language, memo in readings.items()}, languages)
     for language, normalizer in read_ahead.items():
         normalizers[language].readings.update(normalizer.readings)
+    support = Support(registry)
     for name, (stats, digest, document, load_problems) in loaded.items():
-        coding = code_document(document, lists.actor_codes, normalizers[document.meta.language]) if document is not None else None
+        coding = None if document is None else code_document(document, lists.actor_codes, normalizers[document.meta.language], support)
         entries[name] = _Entry(
             stats,
             digest,
@@ -114,6 +120,7 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
             tuple(map(astuple, coding.problems)) if coding else (),
             tuple(map(tuple, coding.facts.events)) if coding else (),
             document.drafts if document is not None else 0,
+            tuple(map(tuple, coding.facts.reports)) if coding else (),
         )
 
     label = seeds_dir.as_posix()
@@ -122,6 +129,7 @@ def _check(seeds_dir: Path, release_dir: Path, cache_dir: Path) -> Summary:
             name,
             Locator(f"{label}/{name}/events.yaml", path=f"{seeds_dir}/{name}/events.yaml"),
             tuple(map(EventFacts._make, entry.events)),
+            tuple(map(ReportFacts._make, entry.reports)),
         )
         for name, entry in entries.items()
         if entry.loaded
@@ -210,14 +218,18 @@ def _release(release_dir: Path, cached: _Release, problems: list[Problem]) -> _R
         return NO_RELEASE
 
 
-def _context_key(seeds_dir: Path, actor_codes: frozenset[str] | None) -> str:
-    """Everything besides a document's own files that its results depend on."""
+def _context_key(seeds_dir: Path, actor_codes: frozenset[str] | None, registry: list[Actor]) -> str:
+    """Everything besides a document's own files that its results depend on: the registry's
+    names and aliases too, by which a report's quotes name their actors."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    for source in sorted(
+        [*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("drafting/*.py"), *Path(__file__).parent.glob("drafting/*.yaml")]
+    ):
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     versions = [sys.version] + [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
     codes = sorted(actor_codes) if actor_codes is not None else ["(unreadable)"]
-    for part in (*versions, seeds_dir.as_posix(), *codes):
+    names = [actor.model_dump_json(include={"code", "name", "aliases"}) for actor in registry]
+    for part in (*versions, seeds_dir.as_posix(), *codes, *names):
         digest.update(part.encode() + b"\0")
     return f"{CACHE_FORMAT}:{digest.hexdigest()}"
 

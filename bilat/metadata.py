@@ -168,16 +168,21 @@ _CommonEventRow = create_model(
     date_basis=(
         DateBasis,
         Field(
-            description="stated, year_inferred (from the publication date), relative (resolved against the publication date) "
-            "or coder (bounds set by the coder)."
+            description="stated, year_inferred (from the publication date), relative (resolved against the publication date), "
+            "coder (bounds set by the coder) or sources (the bounds several documents agree on; see date_note)."
         ),
     ),
-    date_note=(str | None, Field(None, description="How an inferred date or the coder's bounds were arrived at.")),
+    date_note=(
+        str | None,
+        Field(None, description="How an inferred date or the coder's bounds were arrived at, and which document a bound came from."),
+    ),
     summary=(str, Field(description="One-sentence summary.")),
     location=(str | None, Field(None, description="Where it happened, as written.")),
     follows=(str | None, Field(None, description="event_id of the earlier step of the same visit or deal.")),
     coder_note=(str | None, Field(None, description="What the coder inferred beyond the quotes, and from what source.")),
-    doc_id=(str, Field(description="The source document.")),
+    doc_id=(str, Field(description="The document that codes the event.")),
+    sources=(int, Field(description="How many documents report the event: the coding document and every document reporting it.")),
+    doc_ids=(str, Field(description="The documents that report it, ';'-separated: the coding document first, then the rest by doc_id.")),
     validated_by=(str, Field(description="Who read the event against its document and made it their own.")),
     validated_on=(dt.date, Field(description="The day it was validated.")),
 )
@@ -186,7 +191,7 @@ EventRow = create_model("EventRow", __base__=_CommonEventRow, **_type_specific_f
 
 class EvidenceRow(Row):
     event_id: str = Field(description="The event this quote supports.")
-    doc_id: str = Field(description="The document quoted.")
+    doc_id: str = Field(description="The document quoted: the one that codes the event, or one that reports it.")
     quote: str = Field(description="The exact text of the document between char_start and char_end.")
     char_start: int = Field(description="Offset of the quote's first character (Python str index into document.txt).")
     char_end: int = Field(description="Offset just past the quote's last character.")
@@ -199,6 +204,8 @@ DocumentRow = create_model(
     **{name: (info.annotation, Field(description=info.description)) for name, info in DocumentMeta.model_fields.items()},
     published_start=(dt.date | None, Field(None, description="Earliest possible publication day.")),
     published_end=(dt.date | None, Field(None, description="Latest possible publication day.")),
+    events_coded=(int, Field(description="How many events the document codes (it is their doc_id).")),
+    events_reported=(int, Field(description="How many events coded in other documents it reports.")),
 )
 UNPUBLISHED_ACTOR_FIELDS = frozenset({"aliases"})
 """Registry fields that help read documents but are not data about the actor."""
@@ -461,11 +468,11 @@ TABLES: dict[str, Table] = {
         Table(
             "evidence",
             EvidenceRow,
-            "The verbatim quotes supporting each event, with their offsets in the source document.",
-            "quote supporting an event, with `char_start`/`char_end` offsets into its document",
-            ("event_id", "char_start", "char_end"),
+            "The verbatim quotes supporting each event, from every document that reports it, with their offsets in that document.",
+            "quote supporting an event, with its `doc_id` and `char_start`/`char_end` offsets into that document",
+            ("event_id", "doc_id", "char_start", "char_end"),
             (ForeignKey("event_id", "events", "event_id"), ForeignKey("doc_id", "documents", "doc_id")),
-            ("event_id", "char_start", "char_end"),
+            ("event_id", "doc_id", "char_start", "char_end"),
         ),
         Table(
             "documents",

@@ -447,11 +447,33 @@ class Rejection(Record):
     draft: Draft
 
 
+class Report(Record):
+    """This document's account of an event that another document codes: the event keeps its ID and
+    gains this document as a source, with its quotes and, when the document dates it, its date."""
+
+    event_id: EventId = Field(description="The event reported: a live event ID coded in another document.")
+    evidence: list[Quote] = Field(min_length=1, description="This document's verbatim words for the event; they name both actors.")
+    date_text: Text | None = Field(None, description="The date exactly as this document writes it; must be inside a quote.")
+    date_bounds: Edtf | None = Field(None, description="Coder's EDTF bounds from this document, when it gives no date as such.")
+    date_reason: Text | None = Field(None, description="Why date_bounds are what they are.")
+    coder_note: Text | None = Field(None, description="What the coder inferred beyond the quotes, and from what source.")
+    validated: Validation = Field(description="Who read the report against its document, and when.")
+
+    @model_validator(mode="after")
+    def _at_most_one_date(self) -> Self:
+        if self.date_text is not None and self.date_bounds is not None:
+            raise ValueError("give date_text (the date as written) or date_bounds with date_reason, not both")
+        if (self.date_bounds is None) != (self.date_reason is None):
+            raise ValueError("date_bounds and date_reason go together")
+        return self
+
+
 class EventsFile(Record):
     """A document's ``events.yaml``."""
 
     document: DocumentMeta
     events: list[Event]
+    reports: list[Report] = Field([], description="Events coded in other documents that this document also reports.")
     dismissed: list[Dismissal] = Field([], description="Date expressions in the document that code no event.")
     drafts: list[Draft] = Field([], description="Candidate events proposed by `bilat draft`, waiting for `bilat review`; never published.")
     rejected: list[Rejection] = Field([], description="Drafts a coder rejected, with the reason; `bilat draft` never proposes them again.")

@@ -8,14 +8,18 @@ problems with its coding, and ``tree_problems`` returns those of the whole tree;
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from bilat.dates import DateError, DateNormalizer, DateReader, NormalizedDate, from_bounds, publication_conflict
+from bilat.dates import DateBasis, DateError, DateNormalizer, DateReader, NormalizedDate, from_bounds, publication_conflict
+from bilat.drafting.support import Support
+from bilat.edtf import Bounds, format_interval, parse_edtf
 from bilat.evidence import Match, QuoteError, contains, fold_document, locate, locate_all
-from bilat.models import FORWARD_STATUSES, Event, Tombstone, text_problem
+from bilat.models import FORWARD_STATUSES, Event, Quote, Report, Tombstone, text_problem
 from bilat.problems import Problem
 from bilat.release import Release, ReleasedIds, lost_id_problems
 from bilat.seeds import Seeds, SourceDocument
@@ -37,6 +41,58 @@ class CodedEvent:
     date_text: str | None
     """``event.date_text`` as the document spells it (curly quotes, dashes and all)."""
     evidence: tuple[LocatedQuote, ...]
+    reports: tuple[CodedReport, ...] = ()
+    """Other documents' accounts of the event, in doc_id order; ``date`` is then what all its sources agree on."""
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        """Every document that reports the event, the coding document first."""
+        return (self.doc_id, *(report.doc_id for report in self.reports))
+
+
+@dataclass(frozen=True)
+class CodedReport:
+    """One document's account of an event another document codes: its quotes located, and its
+    date read both ways, since whether the event lies after publication depends on the event's
+    status, which only its coding says."""
+
+    report: Report
+    doc_id: str
+    past: NormalizedDate | None
+    """The date as a past event's; None when the report gives no date or it cannot be read so."""
+    ahead: NormalizedDate | None
+    """The date as a planned event's."""
+    date_text: str | None
+    evidence: tuple[LocatedQuote, ...]
+
+    def date(self, forward: bool) -> NormalizedDate | None:
+        return self.ahead if forward else self.past
+
+
+class Reading(NamedTuple):
+    """A report's date read one way: EDTF and bounds as ordinals, or why it cannot be read so."""
+
+    edtf: str | None
+    first_day: int | None
+    last_day: int | None
+    error: str | None
+
+
+class ReportFacts(NamedTuple):
+    """What the checks across documents need of one report that passed validation; plain tuples,
+    as with ``EventFacts``."""
+
+    index: int
+    event_id: str
+    date_label: str | None
+    """How the report dates the event, for messages: its date text quoted, or its bounds."""
+    past: tuple | None
+    """A ``Reading`` as a past event's; None when the report gives no date."""
+    ahead: tuple | None
+    named: tuple[str, ...]
+    """Codes of the actors its quotes name."""
+    types: tuple[str, ...]
+    """Event types its quotes speak of."""
 
 
 class EventFacts(NamedTuple):
@@ -52,6 +108,10 @@ class EventFacts(NamedTuple):
     first_day: int | None
     last_day: int | None
     """The date's bounds as proleptic Gregorian ordinals; both None when the event could not be coded."""
+    forward: bool
+    """Whether its status puts it after publication (a planned visit)."""
+    date_label: str
+    """How its document dates it, for messages."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +119,7 @@ class DocumentFacts:
     doc_id: str
     located: Locator
     events: tuple[EventFacts, ...]
+    reports: tuple[ReportFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,6 +129,7 @@ class DocumentCoding:
     """Every passage of the document that a dismissal covers."""
     facts: DocumentFacts
     problems: tuple[Problem, ...]
+    reports: tuple[CodedReport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,9 +140,10 @@ class Checked:
     codings: tuple[DocumentCoding, ...]
     release: Release
 
-    @property
+    @functools.cached_property
     def events(self) -> tuple[CodedEvent, ...]:
-        return tuple(event for coding in self.codings for event in coding.coded)
+        """Every event with the reports of it, dated by what all its sources agree on."""
+        return with_reports(tuple(event for coding in self.codings for event in coding.coded), self.codings)
 
     @property
     def pending_drafts(self) -> dict[str, int]:
@@ -97,7 +160,8 @@ def code_events(seeds: Seeds, normalizers: dict[str, DateNormalizer] | None = No
                 reader.add(document.meta.language, date_texts(document))
             normalizers = reader.normalizers()
     normalizers = with_languages(normalizers, {document.meta.language for document in seeds.documents})
-    return tuple(code_document(document, seeds.actor_codes, normalizers[document.meta.language]) for document in seeds.documents)
+    support = Support([actor for _, actor in seeds.actors])
+    return tuple(code_document(document, seeds.actor_codes, normalizers[document.meta.language], support) for document in seeds.documents)
 
 
 def with_languages(normalizers: dict[str, DateNormalizer], languages: Iterable[str]) -> dict[str, DateNormalizer]:
@@ -119,13 +183,17 @@ def tree_problems(
     the registry and the tombstones too."""
     problems = [*load_problems, *registry_problems(lists), *coding_problems, *release_problems]
     problems += cross_document_problems(documents, lists.retired, lists.located_retired, some_unread=bool(load_problems))
+    problems += report_problems(documents, lists.retired, some_unread=bool(load_problems))
     live = {event.id for document in documents for event in document.events if event.id}
     problems += lost_id_problems(released, live, {t.id for _, t in lists.retired}, f"{seeds_label}/retired.yaml", load_problems)
     return problems
 
 
 def date_texts(document: SourceDocument) -> Iterator[str]:
-    return (event.date_text for _, event in document.events if event.date_text is not None)
+    """The date texts of its events and reports, for dateparser to read ahead."""
+    for _, record in (*document.events, *document.reports):
+        if record.date_text is not None:
+            yield record.date_text
 
 
 def registry_problems(seeds: Seeds) -> list[Problem]:
@@ -171,8 +239,11 @@ def _id_problems(
     return problems
 
 
-def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, normalizer: DateNormalizer) -> DocumentCoding:
-    """One document's events coded, their facts and its problems; ``normalizer`` reads the document's language."""
+def code_document(
+    document: SourceDocument, actor_codes: frozenset[str] | None, normalizer: DateNormalizer, support: Support | None = None
+) -> DocumentCoding:
+    """One document's events and reports coded, their facts and its problems; ``normalizer`` reads
+    the document's language, ``support`` the actors and event types its reports' quotes name."""
     published = document.published
     folded = fold_document(document.text)
     where = document.located
@@ -184,34 +255,17 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
             code = getattr(event, role)
             if actor_codes is not None and code not in actor_codes:
                 problems.append(where.problem(here + (role,), f"{code} is not in seeds/actors.yaml"))
-        quotes = []
-        for j, quote in enumerate(event.evidence):
-            try:
-                match = locate(quote.quote, folded, quote.occurrence)
-            except QuoteError as err:
-                problems.append(where.problem(here + ("evidence", j, "quote"), str(err)))
-                continue
-            passage = document.text[match.char_start : match.char_end]
-            # What is published is the document's text, which can hold what the coder's plain typing does not.
-            if (problem := text_problem(passage)) is not None:
-                problems.append(where.problem(here + ("evidence", j, "quote"), f"in the document, the quoted passage {problem}"))
-                continue
-            quotes.append(LocatedQuote(passage, match.char_start, match.char_end))
+        quotes = _locate_quotes(event.evidence, here, document, folded, problems)
         forward = event.status in FORWARD_STATUSES
         written = _as_written(event.date_text, quotes)
         if written is not None and (problem := text_problem(written)) is not None:
             problems.append(where.problem(here + ("date_text",), f"in the document, the date as written {problem}"))
             continue
         try:
-            if event.date_text is not None:
+            if event.date_text is not None and written is None and not any(contains(q.quote, event.date_text) for q in event.evidence):
                 # A quote that was not found is still the coder's: look in what they typed.
-                if written is None and not any(contains(q.quote, event.date_text) for q in event.evidence):
-                    raise DateError(f"{event.date_text!r} is not inside any of the event's quotes")
-                date = normalizer.from_text(event.date_text, published, forward)
-            else:
-                date = from_bounds(event.date_bounds, event.date_reason)
-            if conflict := publication_conflict(date, published, forward):
-                raise DateError(conflict)
+                raise DateError(f"{event.date_text!r} is not inside any of the event's quotes")
+            date = _read_date(event, published, forward, normalizer)
         except DateError as err:
             field = "date_text" if event.date_text is not None else "date_bounds"
             problems.append(where.problem(here + (field,), str(err)))
@@ -228,6 +282,7 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
                 problems.append(where.problem(here + ("evidence", j, "quote"), str(err)))
         if partial.date_text is not None and not any(contains(q.quote, partial.date_text) for q in partial.evidence):
             problems.append(where.problem(here + ("date_text",), f"{partial.date_text!r} is not inside any of the event's quotes"))
+    reports = [_code_report(i, report, document, folded, normalizer, support, problems) for i, report in document.reports]
     dismissed: list[Match] = []
     for i, dismissal in document.dismissed:
         try:
@@ -240,10 +295,267 @@ def code_document(document: SourceDocument, actor_codes: frozenset[str] | None, 
                 dismissed += locate_all(quote.quote, folded)
     dates = {i: c.date for i, c in coded}
     facts = tuple(
-        EventFacts(i, e.id, e.follows, e.type, e.actor1, e.actor2, *(_ordinals(dates[i]) if i in dates else (None, None)))
+        EventFacts(
+            i,
+            e.id,
+            e.follows,
+            e.type,
+            e.actor1,
+            e.actor2,
+            *(_ordinals(dates[i]) if i in dates else (None, None)),
+            e.status in FORWARD_STATUSES,
+            _date_label(e),
+        )
         for i, e in document.events
     )
-    return DocumentCoding(tuple(c for _, c in coded), tuple(dismissed), DocumentFacts(document.doc_id, where, facts), tuple(problems))
+    report_facts = tuple(found for _, found in reports if found is not None)
+    return DocumentCoding(
+        tuple(c for _, c in coded),
+        tuple(dismissed),
+        DocumentFacts(document.doc_id, where, facts, report_facts),
+        tuple(problems),
+        tuple(coded_report for coded_report, _ in reports if coded_report is not None),
+    )
+
+
+def _locate_quotes(
+    evidence: Sequence[Quote], here: tuple, document: SourceDocument, folded: str, problems: list[Problem]
+) -> list[LocatedQuote]:
+    """The quotes found in the document, as its text has them; each one not found, or not
+    publishable as it stands in the document, is a problem."""
+    quotes = []
+    for j, quote in enumerate(evidence):
+        try:
+            match = locate(quote.quote, folded, quote.occurrence)
+        except QuoteError as err:
+            problems.append(document.located.problem(here + ("evidence", j, "quote"), str(err)))
+            continue
+        passage = document.text[match.char_start : match.char_end]
+        # What is published is the document's text, which can hold what the coder's plain typing does not.
+        if (problem := text_problem(passage)) is not None:
+            problems.append(document.located.problem(here + ("evidence", j, "quote"), f"in the document, the quoted passage {problem}"))
+            continue
+        quotes.append(LocatedQuote(passage, match.char_start, match.char_end))
+    return quotes
+
+
+def _read_date(record: Event | Report, published: Bounds, forward: bool, normalizer: DateNormalizer) -> NormalizedDate:
+    """The date of an event or a report, as its document gives it; DateError says why it cannot be."""
+    if record.date_text is not None:
+        date = normalizer.from_text(record.date_text, published, forward)
+    else:
+        date = from_bounds(record.date_bounds, record.date_reason)
+    if conflict := publication_conflict(date, published, forward):
+        raise DateError(conflict)
+    return date
+
+
+def _date_label(record: Event | Report) -> str | None:
+    if record.date_text is not None:
+        return repr(record.date_text)
+    return None if record.date_bounds is None else f"the bounds {record.date_bounds}"
+
+
+def _code_report(
+    i: int,
+    report: Report,
+    document: SourceDocument,
+    folded: str,
+    normalizer: DateNormalizer,
+    support: Support | None,
+    problems: list[Problem],
+) -> tuple[CodedReport | None, ReportFacts | None]:
+    """A report coded as far as its document alone allows; what needs the event it reports is
+    checked across documents, from its facts."""
+    here = ("reports", i)
+    quotes = _locate_quotes(report.evidence, here, document, folded, problems)
+    written = _as_written(report.date_text, quotes)
+    if report.date_text is not None and written is None:
+        if len(quotes) == len(report.evidence) or not any(contains(q.quote, report.date_text) for q in report.evidence):
+            problems.append(
+                document.located.problem(here + ("date_text",), f"{report.date_text!r} is not inside any of the report's quotes")
+            )
+        return None, None
+    if written is not None and (problem := text_problem(written)) is not None:
+        problems.append(document.located.problem(here + ("date_text",), f"in the document, the date as written {problem}"))
+        return None, None
+    if len(quotes) != len(report.evidence):
+        return None, None
+    readings: dict[bool, NormalizedDate | str | None] = {}
+    for forward in (False, True):
+        try:
+            readings[forward] = None if _date_label(report) is None else _read_date(report, document.published, forward, normalizer)
+        except DateError as err:
+            readings[forward] = str(err)
+    text = " ".join(quote.quote for quote in quotes)
+    support = support if support is not None else Support(())
+    facts = ReportFacts(
+        i,
+        report.event_id,
+        _date_label(report),
+        *(_reading(readings[forward]) for forward in (False, True)),
+        tuple(sorted(support.actors(text, document.text))),
+        tuple(sorted(support.types(text))),
+    )
+    dated = {forward: reading if isinstance(reading, NormalizedDate) else None for forward, reading in readings.items()}
+    return CodedReport(report, document.doc_id, dated[False], dated[True], written, tuple(quotes)), facts
+
+
+def _reading(reading: NormalizedDate | str | None) -> tuple | None:
+    if reading is None:
+        return None
+    if isinstance(reading, str):
+        return tuple(Reading(None, None, None, reading))
+    return tuple(Reading(reading.edtf, *_ordinals(reading), None))
+
+
+def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[int, Tombstone]], some_unread: bool) -> list[Problem]:
+    """Each report must name a live event of another document, once; its quotes must name the
+    event's two actors and speak of its type; and its date must overlap what the event's other
+    sources say."""
+    scope = "events that passed validation" if some_unread else "seeds"
+    events = {event.id: (document, event) for document in documents for event in document.events if event.id}
+    tombstones = {tombstone.id: tombstone for _, tombstone in retired}
+    problems: list[Problem] = []
+    dated: dict[str, list[tuple[DocumentFacts, ReportFacts, Reading]]] = {}
+    for document in documents:
+        times = Counter(report.event_id for report in document.reports)
+        for report in document.reports:
+
+            def problem(field: tuple, message: str, report: ReportFacts = report, document: DocumentFacts = document) -> None:
+                problems.append(document.located.problem(("reports", report.index, *field), message))
+
+            if report.event_id not in events:
+                tombstone = tombstones.get(report.event_id)
+                if tombstone is not None and tombstone.merged_into is not None:
+                    problem(("event_id",), f"{report.event_id} was merged into {tombstone.merged_into}: report {tombstone.merged_into}")
+                elif tombstone is not None:
+                    problem(("event_id",), f"{report.event_id} is retired ({tombstone.reason}); a report names a live event")
+                else:
+                    problem(("event_id",), f"{report.event_id} is not an event ID in the {scope}")
+                continue
+            coding, event = events[report.event_id]
+            if coding.doc_id == document.doc_id:
+                problem(("event_id",), f"{report.event_id} is coded in this document: add these quotes to the event's evidence instead")
+                continue
+            if times[report.event_id] > 1:
+                times_said = f"this document reports {report.event_id} {times[report.event_id]} times"
+                problem(("event_id",), f"{times_said}; give all its quotes in one report")
+            if unnamed := [code for code in (event.actor1, event.actor2) if code not in report.named]:
+                named = f" (they name {', '.join(report.named)})" if report.named else ""
+                problem(
+                    ("evidence",),
+                    f"the quotes do not name {' or '.join(unnamed)}, a party to {report.event_id}{named}: "
+                    "quote this document's words that name it (its name, a demonym, its capital, or a titled person)",
+                )
+            if event.type not in report.types:
+                message = f"the quotes say nothing of a {event.type}, which {report.event_id} is: quote the words that say what happened"
+                problem(("evidence",), message)
+            reading = report.ahead if event.forward else report.past
+            if reading is None:
+                continue
+            reading = Reading._make(reading)
+            field = (_date_field(report),)
+            if reading.error is not None:
+                problem(field, reading.error)
+            elif not _overlap((event.first_day, event.last_day), (reading.first_day, reading.last_day)):
+                problem(
+                    field,
+                    f"this document dates {report.event_id} {report.date_label} ({reading.edtf}), but {coding.doc_id}, which codes it, "
+                    f"dates it {event.date_label} ({_span(event.first_day, event.last_day)}): dates that do not overlap cannot be one "
+                    "event; check the event ID, or code this as an event of its own",
+                )
+            else:
+                dated.setdefault(report.event_id, []).append((document, report, reading))
+    for event_id, reports in dated.items():
+        _, event = events[event_id]
+        agreed, by = (event.first_day, event.last_day), [f"{events[event_id][0].doc_id} ({event.date_label})"]
+        for document, report, reading in reports:
+            narrower = _intersection(agreed, (reading.first_day, reading.last_day))
+            if narrower is None:
+                message = (
+                    f"this document dates {event_id} {report.date_label} ({reading.edtf}), outside {_span(*agreed)}, "
+                    f"which its other sources agree on: {', '.join(by)}"
+                )
+                problems.append(document.located.problem(("reports", report.index, _date_field(report)), message))
+                continue
+            agreed = narrower
+            by.append(f"{document.doc_id} ({report.date_label})")
+    return problems
+
+
+def _date_field(report: ReportFacts) -> str:
+    return "date_bounds" if report.date_label.startswith("the bounds") else "date_text"
+
+
+Span = tuple[int | None, int | None]
+"""Inclusive bounds as ordinals; None is open."""
+
+
+def _intersection(a: Span, b: Span) -> Span | None:
+    """What two spans share, or None when nothing."""
+    start = max((day for day in (a[0], b[0]) if day is not None), default=None)
+    end = min((day for day in (a[1], b[1]) if day is not None), default=None)
+    return None if start is not None and end is not None and start > end else (start, end)
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return _intersection(a, b) is not None
+
+
+def _span(first: int | None, last: int | None) -> str:
+    return format_interval(*(None if day is None else dt.date.fromordinal(day).isoformat() for day in (first, last)))
+
+
+def with_reports(events: Sequence[CodedEvent], codings: Iterable[DocumentCoding]) -> tuple[CodedEvent, ...]:
+    """``events``, each with the reports of it (in doc_id order) and dated by what all its sources agree on."""
+    reports: dict[str, list[CodedReport]] = {}
+    for coding in codings:
+        for report in coding.reports:
+            reports.setdefault(report.report.event_id, []).append(report)
+    combined = []
+    for event in events:
+        found = tuple(sorted(reports.get(event.event.id, ()), key=lambda report: report.doc_id))
+        if not found:
+            combined.append(event)
+            continue
+        forward = event.event.status in FORWARD_STATUSES
+        sources = [(event.doc_id, event.date, event.date_text)]
+        sources += [(report.doc_id, date, report.date_text) for report in found if (date := report.date(forward)) is not None]
+        date, date_text = agreed_date(sources, len(found) + 1)
+        combined.append(replace(event, reports=found, date=date, date_text=date_text))
+    return tuple(combined)
+
+
+def agreed_date(sources: Sequence[tuple[str, NormalizedDate, str | None]], count: int) -> tuple[NormalizedDate, str | None]:
+    """The date its sources agree on, and its text as written: ``sources`` are (doc_id, date, date
+    text), the coding document first, each overlapping the others; ``count`` documents report it.
+    The agreed bounds are the intersection of theirs. When one source alone gives them, its date is
+    the event's (its text, precision and basis); otherwise each bound is written as the source that
+    gives it writes it."""
+    start = max((date.start for _, date, _ in sources if date.start is not None), default=None)
+    end = min((date.end for _, date, _ in sources if date.end is not None), default=None)
+    for doc_id, date, text in sources:
+        if (date.start, date.end) == (start, end):
+            if doc_id == sources[0][0]:
+                return date, text
+            from_other = f"from {doc_id}, the most precise of the {count} documents that report it"
+            return replace(date, note="; ".join(filter(None, (date.note, from_other)))), text
+    (first_doc, first_date, first_text), (last_doc, last_date, last_text) = (
+        next(source for source in sources if source[1].start == start),
+        next(source for source in sources if source[1].end == end),
+    )
+    first_side, last_side = first_date.edtf.split("/")[0], last_date.edtf.split("/")[-1]
+    edtf = first_side if first_side == last_side else format_interval(first_side, last_side)
+    note = (
+        f"the bounds the {count} documents that report it agree on: the start from {first_doc} ({_as_label(first_date, first_text)}), "
+        f"the end from {last_doc} ({_as_label(last_date, last_text)})"
+    )
+    return NormalizedDate(edtf, parse_edtf(edtf).precision, start, end, DateBasis.sources, note), None
+
+
+def _as_label(date: NormalizedDate, text: str | None) -> str:
+    return repr(text) if text is not None else date.edtf
 
 
 def _ordinals(date: NormalizedDate) -> tuple[int | None, int | None]:

@@ -29,7 +29,20 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from bilat.edtf import Bounds, parse_edtf
-from bilat.models import Actor, ActorRegistry, Dismissal, DocumentMeta, Event, EventsFile, Quote, Rejection, RetiredIds, Text, Tombstone
+from bilat.models import (
+    Actor,
+    ActorRegistry,
+    Dismissal,
+    DocumentMeta,
+    Event,
+    EventsFile,
+    Quote,
+    Rejection,
+    Report,
+    RetiredIds,
+    Text,
+    Tombstone,
+)
 from bilat.problems import InputError, Problem
 from bilat.yamlio import MAX_PROBLEMS, MAX_YAML_BYTES, LocatedData, Locator, capped, decode_text, parse_yaml, read_regular
 
@@ -57,6 +70,8 @@ class SourceDocument:
     drafts: int = 0
     """Drafts waiting for review (never published)."""
     rejected: tuple[Rejection, ...] = ()
+    reports: tuple[tuple[int, Report], ...] = ()
+    """Events of other documents this one reports, each with its index in ``reports:``."""
 
 
 @dataclass(frozen=True)
@@ -254,7 +269,7 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
     try:
         coded = EventsFile.model_validate(located.data)
         meta, events, dismissed = coded.document, list(enumerate(coded.events)), list(enumerate(coded.dismissed))
-        drafts, rejected = len(coded.drafts), tuple(coded.rejected)
+        drafts, rejected, reports = len(coded.drafts), tuple(coded.rejected), list(enumerate(coded.reports))
     except ValidationError as err:
         invalid = _Invalid(err)
         problems += _located_problems(located, EventsFile, invalid)
@@ -262,6 +277,7 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
         meta = _valid_or_none(DocumentMeta, _get(located.data, "document"))
         events, dismissed = _salvage_items(located, "events", Event, failed), _salvage_items(located, "dismissed", Dismissal, failed)
         partial = _partial_events(located, failed)
+        reports = _salvage_items(located, "reports", Report, failed)
         raw_drafts = _get(located.data, "drafts")
         drafts = len(raw_drafts) if isinstance(raw_drafts, list) else 0
         rejected = tuple(rejection for _, rejection in _salvage_items(located, "rejected", Rejection, failed))
@@ -270,7 +286,17 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
         return None
     published = parse_edtf(meta.published)
     return SourceDocument(
-        folder.name, text, meta, tuple(events), tuple(dismissed), located.locator, published, tuple(partial), drafts, rejected
+        folder.name,
+        text,
+        meta,
+        tuple(events),
+        tuple(dismissed),
+        located.locator,
+        published,
+        tuple(partial),
+        drafts,
+        rejected,
+        tuple(reports),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections import Counter
 from enum import Enum
 from typing import Any
 
@@ -67,6 +68,8 @@ def event_row(coded: CodedEvent, ccodes: dict[str, int | None]) -> dict[str, Any
         "follows": event.follows,
         "coder_note": event.coder_note,
         "doc_id": coded.doc_id,
+        "sources": len(coded.doc_ids),
+        "doc_ids": LIST_SEPARATOR.join(coded.doc_ids),
         "validated_by": event.validated.by,
         "validated_on": dt.date.fromisoformat(event.validated.date),
         **{k: (v.value if isinstance(v, Enum) else v) for k, v in specific.items()},
@@ -77,14 +80,17 @@ def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...], changes: pd.DataFrame 
     """The published tables, each in its published row order, the panels counted from the events;
     ``changes`` is the delta of the release these tables belong to."""
     ccodes = {actor.code: actor.ccode for _, actor in seeds.actors}
+    coded_by = Counter(c.doc_id for c in coded)
+    reported_by = Counter(r.doc_id for c in coded for r in c.reports)
     rows = {
         "events": [event_row(c, ccodes) for c in coded],
         "evidence": [
-            {"event_id": c.event.id, "doc_id": c.doc_id, "quote": q.quote, "char_start": q.char_start, "char_end": q.char_end}
+            {"event_id": c.event.id, "doc_id": doc_id, "quote": q.quote, "char_start": q.char_start, "char_end": q.char_end}
             for c in coded
-            for q in c.evidence
+            for doc_id, quotes in ((c.doc_id, c.evidence), *((r.doc_id, r.evidence) for r in c.reports))
+            for q in quotes
         ],
-        "documents": [_document_row(d) for d in seeds.documents],
+        "documents": [_document_row(d, coded_by[d.doc_id], reported_by[d.doc_id]) for d in seeds.documents],
         "actors": [a.model_dump(mode="json") for _, a in seeds.actors],
         "retired": [{"event_id": t.id, "reason": t.reason, "merged_into": t.merged_into} for _, t in seeds.retired],
         "changes": [] if changes is None else changes.to_dict("records"),
@@ -93,9 +99,10 @@ def tabulate(seeds: Seeds, coded: tuple[CodedEvent, ...], changes: pd.DataFrame 
     return frames | year_panels(frames["events"])
 
 
-def _document_row(document: SourceDocument) -> dict[str, Any]:
+def _document_row(document: SourceDocument, coded: int, reported: int) -> dict[str, Any]:
     published = {"published_start": document.published.start, "published_end": document.published.end}
-    return {"doc_id": document.doc_id, **document.meta.model_dump(mode="json"), **published}
+    counts = {"events_coded": coded, "events_reported": reported}
+    return {"doc_id": document.doc_id, **document.meta.model_dump(mode="json"), **published, **counts}
 
 
 def to_arrow(table: str | Table, frame: pd.DataFrame, metadata: dict[str, str] | None = None) -> pa.Table:

@@ -65,6 +65,7 @@ class Blocker(_Entry):
 
 class Lexicon(_Entry):
     words: dict[str, tuple[str, ...]]
+    type_words: dict[EventType, tuple[str, ...]]
     cues: tuple[Cue, ...] = Field(min_length=1)
     prepositions: dict[EventType, dict[str, Role]]
     blockers: tuple[Blocker, ...]
@@ -83,6 +84,11 @@ class Lexicon(_Entry):
             named = set(cue.requires) | set(cue.excludes) | set(_WORD_LIST.findall(cue.pattern))
             if missing := named - set(self.words):
                 raise ValueError(f"cue {cue.pattern!r} names word lists that are not in words: {sorted(missing)}")
+        for patterns in self.type_words.values():
+            if missing := {name for pattern in patterns for name in _WORD_LIST.findall(pattern)} - set(self.words):
+                raise ValueError(f"type_words name word lists that are not in words: {sorted(missing)}")
+        if missing := set(EVENT_TYPES) - set(self.type_words):
+            raise ValueError(f"type_words has no words for {sorted(missing)}")
         for code in self.currencies:
             if not re.fullmatch(r"[A-Z]{3}", code):
                 raise ValueError(f"{code!r} is not an ISO 4217 code")
