@@ -180,6 +180,7 @@ def cut_release(
         added=int(counts.get("added", 0)),
         changed=int(counts.get("changed", 0)),
         retired=int(counts.get("retired", 0)),
+        merged=int(counts.get("merged", 0)),
     )
     record = record.model_copy(update={"releases": [*record.releases, entry]})
     tables["changes"] = to_frame("changes", delta.assign(version=version).to_dict("records"))

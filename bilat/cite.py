@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +38,8 @@ class Found:
     """Columns changed since release ``version``, when the data holds unreleased changes to the event."""
     not_citable: str | None = None
     """Why the event cannot be cited by version yet (it is in no release)."""
+    merged: str | None = None
+    """When the ID asked for was merged into this event: what happened to it, in one sentence."""
 
 
 def find_event(typed: str, data_dir: Path | None) -> Found:
@@ -49,18 +51,31 @@ def find_event(typed: str, data_dir: Path | None) -> Found:
     known = sorted(set(events.index) | set(retired.index))
     if (problem := id_problem(event_id)) is not None:
         raise CiteError(f"{problem}.{_suggest(event_id, known)}")
-    if event_id in retired.index:
+    asked, path = event_id, [event_id]
+    while event_id in retired.index:
         tombstone = retired.loc[event_id]
-        pointer = f"; it now stands as {tombstone['merged_into']}" if isinstance(tombstone["merged_into"], str) else ""
-        raise CiteError(f"{event_id} was retired: {tombstone['reason']}{pointer}")
+        if not isinstance(tombstone["merged_into"], str):
+            raise CiteError(f"{event_id} was retired: {tombstone['reason']}")
+        event_id = tombstone["merged_into"]
+        if event_id in path:
+            raise CiteError(f"the tombstones of {asked} point round in a circle ({' → '.join([*path, event_id])}); the dataset is damaged")
+        path.append(event_id)
     if event_id not in events.index:
         raise CiteError(f"{event_id} is a well-formed ID but no event in this dataset.{_suggest(event_id, known)}")
+    found = _found(events.loc[event_id], directory)
+    if len(path) == 1:
+        return found
+    note = f"{asked} was merged into {event_id} ({retired.loc[asked]['reason']}); it is cited as {event_id}"
+    return replace(found, merged=note + (f", by way of {' → '.join(path)}" if len(path) > 2 else ""))
+
+
+def _found(event: pd.Series, directory: Path) -> Found:
     package = _datapackage(directory)
     authors = [c["title"] for c in package.get("contributors", [])]
     version, last = package["version"], package.get("bilat:lastRelease")
     if version.endswith(UNRELEASED_SUFFIX) or version == UNRELEASED_VERSION:
-        return _unreleased(events.loc[event_id], read_table(directory, "changes"), version, last, package["title"], authors)
-    return Found(events.loc[event_id], version, package["title"], authors, package.get("created", "")[:10] or None)
+        return _unreleased(event, read_table(directory, "changes"), version, last, package["title"], authors)
+    return Found(event, version, package["title"], authors, package.get("created", "")[:10] or None)
 
 
 def _unreleased(event: pd.Series, changes: pd.DataFrame, version: str, last: dict | None, title: str, authors: list[str]) -> Found:
@@ -107,8 +122,9 @@ def _distance(a: str, b: str) -> int:
 
 
 def citation(found: Found, style: str = "text") -> str:
+    """The citation of the event; for an ID merged into it, the citation of the event that stands for it, saying so."""
     if found.not_citable:
-        raise CiteError(found.not_citable)
+        raise CiteError(f"{found.merged}; {found.not_citable}" if found.merged else found.not_citable)
     event = found.event
     what = f"{event.event_type} {event.status}, {pair_text(event.event_type, event.actor1, event.actor2)}, {event.date}"
     summary = event.summary.rstrip(".")
@@ -121,9 +137,10 @@ def citation(found: Found, style: str = "text") -> str:
         )
         if found.changed_since:
             text += f" (Unreleased: since {found.version} this event's {found.changed_since} changed; the text above is the new one.)"
-        return text
+        return f"{found.merged}:\n{text}" if found.merged else text
     if style == "bibtex":
         year = found.released[:4] if found.released else ""
+        formerly = f". {found.merged}" if found.merged else ""
         return "\n".join(
             [
                 f"@misc{{bilat-{event.event_id.lower()},",
@@ -131,7 +148,7 @@ def citation(found: Found, style: str = "text") -> str:
                 f"  title = {{{{{found.title}}}: event {event.event_id}}},",
                 f"  year = {{{year}}},",
                 f"  version = {{{found.version}}},",
-                f"  note = {{{summary} ({what}). event\\_id {event.event_id} in events.csv of version {found.version}}},",
+                f"  note = {{{summary} ({what}). event\\_id {event.event_id} in events.csv of version {found.version}{formerly}}},",
                 "}",
             ]
         )
@@ -141,7 +158,8 @@ def citation(found: Found, style: str = "text") -> str:
 def show(found: Found, data_dir: Path, seeds_dir: Path) -> str:
     """The event's fields, then each quote inside its sentence, the quote marked [[like this]]."""
     event = found.event
-    lines = [f"{name}: {value}" for name, value in event.items() if not pd.isna(value)]
+    lines = [f"{found.merged}:", ""] if found.merged else []
+    lines += [f"{name}: {value}" for name, value in event.items() if not pd.isna(value)]
     evidence = read_table(find_data_dir(data_dir), "evidence")
     missing = []
     for quote in evidence[evidence["event_id"] == event.event_id].itertuples():

@@ -131,14 +131,16 @@ def command_draft(args: argparse.Namespace) -> int:
 
 
 def command_review(args: argparse.Namespace) -> int:
-    """Accept, edit or reject a document's drafts: at a terminal one by one, or by number with flags.
+    """Accept, attach, edit or reject a document's drafts: at a terminal one by one, or by number with flags.
 
     Accepting a draft makes it an event: it gets an ID and the stamp validated {by, date}. A draft
     that would not pass as an event (an actor not in the registry, a quote that does not match)
-    cannot be accepted until it is fixed, and review says why. Rejecting keeps it under rejected:
-    with the reason, so that bilat draft never proposes it again.
+    cannot be accepted until it is fixed, and review says why. Attaching a draft to an event that
+    another document codes (its possible_duplicate, say) makes it a report of that event under
+    reports:, stamped the same way: the event gains this document as a source. Rejecting keeps it
+    under rejected: with the reason, so that bilat draft never proposes it again.
 
-    Example: bilat review 3f9c0a1b2c3d4e5f --accept 1 3 --reject 2 --reason "a hypothetical" --by "A. Coder"
+    Example: bilat review 3f9c0a1b2c3d4e5f --accept 1 3 --attach 4 CB31KRM6G --reject 2 --reason "a hypothetical" --by "A. Coder"
     """
     from bilat.drafts import events_file, load_tree, review, save
 
@@ -146,9 +148,10 @@ def command_review(args: argparse.Namespace) -> int:
     tree = load_tree(args.seeds)
     document = tree.document(args.doc_id)
     by = args.by or os.environ.get("BILAT_CODER", "")
-    if not (args.accept or args.reject):
+    attach = [_attachment(pair) for pair in args.attach or ()]
+    if not (args.accept or args.reject or attach):
         if not sys.stdin.isatty():
-            raise UsageError(["not at a terminal: give --accept N… and/or --reject N… --reason TEXT"])
+            raise UsageError(["not at a terminal: give --accept N…, --attach N EVENT_ID and/or --reject N… --reason TEXT"])
         if not coded.drafts:
             print(f"{path.as_posix()}: no drafts to review; `bilat draft {args.doc_id}` proposes them")
             return EXIT_OK
@@ -158,17 +161,26 @@ def command_review(args: argparse.Namespace) -> int:
             by = input("your name, for the validation stamp: ").strip()
             if not by:
                 raise UsageError(["a review needs a name: give --by NAME or set BILAT_CODER"])
-        accepted, rejected, left = review_at_terminal(path, coded, document, tree, by)
+        accepted, attached, rejected, left = review_at_terminal(path, coded, document, tree, by)
     else:
-        updated, verdict = review(coded, document, tree, args.accept or (), args.reject or (), args.reason, by)
+        updated, verdict = review(coded, document, tree, args.accept or (), args.reject or (), args.reason, by, attach=attach)
         save(path, updated)
         for number, event_id in verdict.accepted:
             print(f"draft {number} accepted as event {event_id}")
+        for number, event_id in verdict.attached:
+            print(f"draft {number} attached as a report of {event_id}")
         for number in verdict.rejected:
             print(f"draft {number} rejected")
-        accepted, rejected, left = len(verdict.accepted), len(verdict.rejected), len(updated.drafts)
-    print(f"{path.as_posix()}: {accepted} accepted, {rejected} rejected, {left} drafts left")
+        accepted, attached, rejected, left = len(verdict.accepted), len(verdict.attached), len(verdict.rejected), len(updated.drafts)
+    print(f"{path.as_posix()}: {accepted} accepted, {attached} attached, {rejected} rejected, {left} drafts left")
     return EXIT_OK
+
+
+def _attachment(pair: list[str]) -> tuple[int, str]:
+    number, event_id = pair
+    if not number.isdigit():
+        raise UsageError([f"--attach {number} {event_id}: give the draft's number first, then the event ID"])
+    return int(number), event_id.upper()
 
 
 def command_dupes(args: argparse.Namespace) -> int:
@@ -188,6 +200,29 @@ def command_dupes(args: argparse.Namespace) -> int:
         print(candidate)
     print(f"{len(found)} candidate pair{'s' if len(found) != 1 else ''} scoring {args.min} or more")
     return EXIT_INPUT if args.fail and found else EXIT_OK
+
+
+def command_merge(args: argparse.Namespace) -> int:
+    """Merge two coded events that are one real-world event: GONE into KEEP.
+
+    GONE's quotes (and its date) become its document's report of KEEP, or join KEEP's evidence
+    when one document codes both; GONE is retired with merged_into: KEEP, so that citations of it
+    lead to KEEP; follows links, reports and tombstones that named GONE name KEEP. Two events of
+    different types, pairs or statuses, an event and itself, or a retired event are refused. The
+    merged tree must pass bilat check before any file is written.
+
+    Example: bilat merge CB31KRM6G 7Q2D4K8M1 --by "A. Coder"
+    """
+    from bilat.merging import merge
+
+    by = args.by or os.environ.get("BILAT_CODER", "")
+    merged = merge(args.seeds, args.keep.upper(), args.gone.upper(), by, args.reason)
+    where = f"a report of it in {merged.report_in}" if merged.report_in else "its evidence"
+    print(f"merged {merged.gone} into {merged.keep}: {merged.gone}'s quotes are now {where}, and {merged.gone} is retired")
+    if merged.repointed:
+        print(f"{merged.repointed} links (follows, reports, tombstones) that named {merged.gone} now name {merged.keep}")
+    print(f"wrote {', '.join(path.as_posix() for path in merged.files)}; `bilat build` publishes it")
+    return EXIT_OK
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -320,7 +355,8 @@ def command_release(args: argparse.Namespace) -> int:
     from bilat.build import cut_release
 
     entry, _ = cut_release(args.seeds, args.out, args.date, args.version)
-    print(f"released {entry.version} ({entry.date}): {entry.added} added, {entry.changed} changed, {entry.retired} retired")
+    counts = f"{entry.added} added, {entry.changed} changed, {entry.merged} merged, {entry.retired} retired"
+    print(f"released {entry.version} ({entry.date}): {counts}")
     return EXIT_OK
 
 
@@ -451,6 +487,13 @@ COMMANDS: dict[str, Command] = {
             (
                 option("doc_id", metavar="DOC_ID", help="the document whose drafts to review"),
                 option("--accept", nargs="+", type=int, metavar="N", help="accept these drafts, by number (as `bilat draft --json` gives)"),
+                option(
+                    "--attach",
+                    nargs=2,
+                    action="append",
+                    metavar=("N", "EVENT_ID"),
+                    help="attach draft N to EVENT_ID, an event another document codes, as this document's report of it (repeatable)",
+                ),
                 option("--reject", nargs="+", type=int, metavar="N", help="reject these drafts; needs --reason"),
                 option("--reason", help="why the rejected drafts are not events"),
                 option("--by", help="who validates, for the stamp (default: $BILAT_CODER)"),
@@ -463,6 +506,16 @@ COMMANDS: dict[str, Command] = {
                 SEEDS,
                 option("--min", type=float, default=0.5, metavar="SCORE", help="list pairs scoring at least this, 0 to 1 (default: 0.5)"),
                 option("--fail", action="store_true", help="exit 1 when any pair is listed, for CI-style use"),
+            ),
+        ),
+        Command(
+            command_merge,
+            (
+                option("keep", metavar="KEEP", help="the event that stands for both"),
+                option("gone", metavar="GONE", help="the event merged into KEEP and retired"),
+                option("--reason", help='why they are one event, for the tombstone (default: "one event coded twice")'),
+                option("--by", help="who validates the merged report, for its stamp (default: $BILAT_CODER)"),
+                SEEDS,
             ),
         ),
         Command(

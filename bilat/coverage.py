@@ -1,5 +1,5 @@
 """``bilat coverage``: every date expression in every document is either inside a quote of a
-coded event or dismissed, with a reason, in the document's events.yaml.
+coded event or of a report of one, or dismissed, with a reason, in the document's events.yaml.
 
 Candidates come from two finders, because each misses what the other catches: patterns for
 years, months, days, decades and year ranges, and dateparser's ``search_dates`` for anything
@@ -68,7 +68,7 @@ def find_date_mentions(text: str, language: str = "en") -> list[DateMention]:
 
 def uncovered_mentions(coding: DocumentCoding, document: SourceDocument) -> list[DateMention]:
     """Date mentions of one checked document outside every quote and every dismissed passage."""
-    covered = [(q.char_start, q.char_end) for event in coding.coded for q in event.evidence]
+    covered = [(q.char_start, q.char_end) for record in (*coding.coded, *coding.reports) for q in record.evidence]
     covered += [(m.char_start, m.char_end) for m in coding.dismissed]
     return [
         mention

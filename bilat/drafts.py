@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
+from bilat.drafting.support import Support
 from bilat.ids import mint_id
-from bilat.models import FORWARD_STATUSES, Actor, DraftBase, EventBase, EventsFile, Rejection, Validation
-from bilat.normalize import code_document, code_events
+from bilat.models import FORWARD_STATUSES, ROLES, Actor, DraftBase, EventBase, EventsFile, Rejection, Report, Validation, pair_text
+from bilat.normalize import DocumentFacts, code_document, code_events, report_problems
 from bilat.problems import InputError, Problem, UsageError
 from bilat.seeds import DOC_ID, Seeds, SourceDocument, load_seeds, read_yaml_model
 from bilat.yamlio import canonical_yaml
@@ -41,6 +42,8 @@ class CodedFact:
 class Tree:
     seeds: Seeds
     coded: tuple[CodedFact, ...]
+    facts: tuple[DocumentFacts, ...] = ()
+    """What the checks across documents need of each document, for checking a report before it is written."""
 
     @property
     def actors(self) -> list[Actor]:
@@ -63,12 +66,13 @@ def load_tree(seeds_dir: Path) -> Tree:
     """The seeds as far as they load, with every coded event's dates (problems are for `bilat check`)."""
     seeds = load_seeds(seeds_dir)
     coded = []
-    for coding in code_events(seeds):
+    codings = code_events(seeds)
+    for coding in codings:
         for event in coding.coded:
             quotes = frozenset(quote.quote for quote in event.evidence)
             pair = frozenset((event.event.actor1, event.event.actor2))
             coded.append(CodedFact(event.event.id, event.doc_id, event.event.type, pair, event.date.start, event.date.end, quotes))
-    return Tree(seeds, tuple(coded))
+    return Tree(seeds, tuple(coded), tuple(coding.facts for coding in codings))
 
 
 def events_file(seeds_dir: Path, doc_id: str) -> tuple[Path, EventsFile]:
@@ -123,10 +127,12 @@ def _key(draft: DraftBase | EventBase) -> tuple[str, frozenset[str], str]:
 def redraft(
     path: Path, coded: EventsFile, proposals: Sequence[DraftBase], document: SourceDocument, tree: Tree, normalizer: DateNormalizer
 ) -> Drafted:
-    """The document's new drafts: ``proposals`` less those already coded here or once rejected,
-    each marked with a possible duplicate among the events of the whole tree."""
+    """The document's new drafts: ``proposals`` less those already coded or reported here or once
+    rejected, each marked with a possible duplicate among the events of the whole tree."""
     rejected = {_key(rejection.draft) for rejection in coded.rejected}
     statuses = {event.id: event.status for event in coded.events}
+    reported = {report.event_id for report in coded.reports}
+    reported_quotes = {quote.quote for report in coded.reports for quote in report.evidence}
     kept, dropped_coded, dropped_rejected = [], 0, 0
     for draft in proposals:
         if _key(draft) in rejected:
@@ -145,6 +151,9 @@ def redraft(
             dropped_coded += 1
             continue
         duplicate = next((fact.event_id for fact in same if fact.event_id and fact.doc_id != document.doc_id), None)
+        if duplicate in reported or quotes & reported_quotes:  # this document reports it already
+            dropped_coded += 1
+            continue
         kept.append(draft.model_copy(update={"possible_duplicate": duplicate}) if duplicate else draft)
     return Drafted(path, document, normalizer, tuple(kept), dropped_coded, dropped_rejected)
 
@@ -196,6 +205,8 @@ class Verdict:
     accepted: tuple[tuple[int, str], ...]
     """(draft number, the event ID it was given)."""
     rejected: tuple[int, ...]
+    attached: tuple[tuple[int, str], ...] = ()
+    """(draft number, the event of another document it now reports)."""
 
 
 def _numbers(given: Sequence[int], drafts: Sequence[DraftBase], option: str) -> list[int]:
@@ -213,6 +224,27 @@ def acceptance_problems(draft: DraftBase, number: int, document: SourceDocument,
     return [f"draft {number}: {problem.field.removeprefix('events[0].')}: {problem.message}" for problem in coding.problems]
 
 
+def attachment_problems(
+    draft: DraftBase, number: int, event_id: str, document: SourceDocument, tree: Tree, normalizer: DateNormalizer
+) -> list[str]:
+    """Why a draft cannot be attached to ``event_id`` as a report of it: the event must be one of
+    another document, of the draft's type, status and pair, and the build must accept the report."""
+    event = next((e for facts in tree.facts for e in facts.events if e.id == event_id), None)
+    where = next((facts.doc_id for facts in tree.facts if event in facts.events), None)
+    if event is not None and where != document.doc_id:
+        directed = ROLES[event.type][0] != ROLES[event.type][1]
+        pairs = (draft.actor1, draft.actor2), (event.actor1, event.actor2)
+        same_pair = pairs[0] == pairs[1] or not directed and set(pairs[0]) == set(pairs[1])
+        if (draft.type, draft.status.value) != (event.type, event.status) or not same_pair:
+            drafted = f"{draft.status.value} {draft.type} {pair_text(draft.type, *pairs[0])}"
+            return [f"draft {number} is a {drafted}, but {event_id} is a {event.status} {event.type} {pair_text(event.type, *pairs[1])}"]
+    trial = replace(document, events=(), dismissed=(), rejected=(), reports=((0, draft.as_report(event_id)),))
+    coding = code_document(trial, tree.seeds.actor_codes, normalizer, Support(tree.actors))
+    others = [facts for facts in tree.facts if facts.doc_id != document.doc_id]
+    found = [*coding.problems, *report_problems([*others, coding.facts], tree.seeds.retired, some_unread=False)]
+    return [f"draft {number}: {problem.field.removeprefix('reports[0].')}: {problem.message}" for problem in found]
+
+
 def review(
     coded: EventsFile,
     document: SourceDocument,
@@ -222,20 +254,27 @@ def review(
     reason: str | None = None,
     by: str = "",
     on: dt.date | None = None,
+    attach: Sequence[tuple[int, str]] = (),
 ) -> tuple[EventsFile, Verdict]:
-    """Accept drafts (each becomes an event with a new ID and the stamp ``by``, ``on``) and reject
-    others (kept in ``rejected`` with the reason). UsageError, and nothing changed, when any step
-    cannot be taken."""
+    """Accept drafts (each becomes an event with a new ID and the stamp ``by``, ``on``), attach
+    others to events coded elsewhere (each becomes a report of its event, with the stamp), and
+    reject others (kept in ``rejected`` with the reason). UsageError, and nothing changed, when any
+    step cannot be taken."""
     drafts = list(coded.drafts)
     accept, reject = _numbers(accept, drafts, "--accept"), _numbers(reject, drafts, "--reject")
+    attached = dict(zip(_numbers([n for n, _ in attach], drafts, "--attach"), (event_id for _, event_id in attach), strict=True))
     problems = [f"draft {n} is both accepted and rejected" for n in set(accept) & set(reject)]
+    problems += [f"draft {n} is both attached and {'accepted' if n in accept else 'rejected'}" for n in attached if n in {*accept, *reject}]
+    problems += [f"--attach: draft {n} is attached to more than one event" for n in attached if sum(m == n for m, _ in attach) > 1]
     if reject and not reason:
         problems.append("--reject needs --reason TEXT: why the draft is not an event")
-    if (accept or reject) and not by:
+    if (accept or reject or attached) and not by:
         problems.append("--by NAME is needed: who validates (or set BILAT_CODER)")
     normalizer = DateNormalizer(document.meta.language)
     for number in accept:
         problems += acceptance_problems(drafts[number - 1], number, document, tree, normalizer)
+    for number, event_id in attached.items():
+        problems += attachment_problems(drafts[number - 1], number, event_id, document, tree, normalizer)
     if problems:
         raise UsageError(problems)
     day = (on or dt.date.today()).isoformat()
@@ -247,11 +286,27 @@ def review(
         taken.add(event_id)
         events.append(drafts[number - 1].as_event(stamp).model_copy(update={"id": event_id}))
         given.append((number, event_id))
+    reports = list(coded.reports)
+    for number, event_id in attached.items():
+        reports = with_report(reports, drafts[number - 1].as_report(event_id, stamp))
     rejections = [Rejection(reason=reason, by=by, date=day, draft=drafts[n - 1]) for n in reject] if reject else []
-    remaining = [draft for n, draft in enumerate(drafts, 1) if n not in accept and n not in reject]
-    updated = coded.model_copy(update={"events": events, "drafts": remaining, "rejected": [*coded.rejected, *rejections]})
+    remaining = [draft for n, draft in enumerate(drafts, 1) if n not in accept and n not in reject and n not in attached]
+    update = {"events": events, "reports": reports, "drafts": remaining, "rejected": [*coded.rejected, *rejections]}
+    updated = coded.model_copy(update=update)
     EventsFile.model_validate(updated.model_dump(mode="json"))
-    return updated, Verdict(tuple(given), tuple(reject))
+    return updated, Verdict(tuple(given), tuple(reject), tuple(attached.items()))
+
+
+def with_report(reports: Sequence[Report], new: Report) -> list[Report]:
+    """``reports`` with ``new`` added; when the document already reports that event, its quotes join
+    the existing report (which keeps its date, or takes the new one's when it had none)."""
+    for i, report in enumerate(reports):
+        if report.event_id == new.event_id:
+            evidence = [*report.evidence, *(quote for quote in new.evidence if quote not in report.evidence)]
+            dated = report.date_text is not None or report.date_bounds is not None
+            date = {} if dated else new.model_dump(include={"date_text", "date_bounds", "date_reason"})
+            return [*reports[:i], report.model_copy(update={"evidence": evidence, **date}), *reports[i + 1 :]]
+    return [*reports, new]
 
 
 def save(path: Path, coded: EventsFile) -> None:

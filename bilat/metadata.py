@@ -126,6 +126,8 @@ Role = StrEnum("Role", {role: role for pair in ROLES.values() for role in pair})
 class Change(StrEnum):
     added = "added"
     changed = "changed"
+    merged = "merged"
+    """Retired because it was one event with another (``merged_into``), which stands for it now."""
     retired = "retired"
 
 
@@ -228,11 +230,13 @@ class RetiredRow(Row):
 
 class ChangeRow(Row):
     version: str = Field(description="The release these changes made.")
-    event_id: str = Field(description="The event added, changed or retired.")
-    change: Change = Field(description="added, changed or retired, against the previous release.")
+    event_id: str = Field(description="The event added, changed, merged into another or retired.")
+    change: Change = Field(
+        description="added, changed, merged (into merged_into, which stands for it now) or retired, against the previous release."
+    )
     fields: str | None = Field(None, description="For a change: the ';'-separated columns whose values changed.")
-    reason: str | None = Field(None, description="For a retirement: why.")
-    merged_into: str | None = Field(None, description="For a retirement: the event that now stands for it, if any.")
+    reason: str | None = Field(None, description="For a merge or a retirement: why.")
+    merged_into: str | None = Field(None, description="For a merge: the event that now stands for it.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,8 +505,8 @@ TABLES: dict[str, Table] = {
         Table(
             "changes",
             ChangeRow,
-            "What the current release added, changed and retired, against the previous release.",
-            "event added, changed or retired by this release",
+            "What the current release added, changed, merged and retired, against the previous release.",
+            "event added, changed, merged into another or retired by this release",
             ("event_id",),
         ),
         panel_table(PanelUnit.year),

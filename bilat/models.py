@@ -416,6 +416,11 @@ class DraftBase(Record):
             raise ValueError("; ".join(error["msg"].removeprefix("Value error, ") for error in err.errors())) from None
         return self
 
+    def as_report(self, event_id: str, validated: Validation = DRAFT_CHECK) -> Report:
+        """The report a coder gets by attaching the draft to ``event_id``, an event coded elsewhere: its quotes and its date."""
+        fields = self.model_dump(include={"evidence", "date_text", "date_bounds", "date_reason", "coder_note"})
+        return Report.model_validate({**fields, "event_id": event_id, "validated": validated.model_dump()})
+
     def as_event(self, validated: Validation = DRAFT_CHECK) -> Visit | Agreement | Sanction | Sale:
         """The event a coder gets by accepting the draft as it stands, stamped ``validated`` (no ID until it is minted)."""
         fields = self.model_dump(exclude={"cues", "possible_duplicate"})

@@ -112,6 +112,7 @@ class EventFacts(NamedTuple):
     """Whether its status puts it after publication (a planned visit)."""
     date_label: str
     """How its document dates it, for messages."""
+    status: str
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ def code_document(
             *(_ordinals(dates[i]) if i in dates else (None, None)),
             e.status in FORWARD_STATUSES,
             _date_label(e),
+            e.status.value,
         )
         for i, e in document.events
     )

@@ -50,6 +50,7 @@ class ReleaseEntry(Record):
     added: int = Field(ge=0)
     changed: int = Field(ge=0)
     retired: int = Field(ge=0)
+    merged: int = Field(0, ge=0, description="Events retired because they were one event with another, which stands for them now.")
 
 
 class ReleaseRecord(Record):
@@ -192,7 +193,8 @@ def _ids(count: int) -> str:
 
 
 def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFrame) -> pd.DataFrame:
-    """One row per event ID that was added, changed (naming the changed columns) or retired."""
+    """One row per event ID that was added, changed (naming the changed columns), merged into
+    another (its tombstone says into which) or retired."""
     import pandas as pd
 
     old = old if old is not None else new.iloc[0:0]
@@ -209,7 +211,9 @@ def event_delta(old: pd.DataFrame | None, new: pd.DataFrame, retired: pd.DataFra
             rows.append(
                 {
                     "event_id": event_id,
-                    "change": Change.retired.value,
+                    "change": Change.merged.value
+                    if tombstone is not None and isinstance(tombstone["merged_into"], str)
+                    else Change.retired.value,
                     "reason": None if tombstone is None else tombstone["reason"],
                     "merged_into": None if tombstone is None else tombstone["merged_into"],
                 }
@@ -306,10 +310,15 @@ def changelog_section(entry: ReleaseEntry, delta: pd.DataFrame, events: pd.DataF
     lines = [
         f"## {entry.version} ({entry.date})",
         "",
-        f"{entry.events} events: {entry.added} added, {entry.changed} changed, {entry.retired} retired.",
+        f"{entry.events} events: {entry.added} added, {entry.changed} changed, {entry.merged} merged, {entry.retired} retired.",
     ]
-    for change, heading in ((Change.added, "Added"), (Change.changed, "Changed"), (Change.retired, "Retired")):
+    merged_into = {row.merged_into for row in delta[delta["change"] == Change.merged.value].itertuples()}
+    changed_fields = {row.event_id: row.fields for row in delta[delta["change"] == Change.changed.value].itertuples()}
+    headings = ((Change.added, "Added"), (Change.changed, "Changed"), (Change.merged, "Merged"), (Change.retired, "Retired"))
+    for change, heading in headings:
         rows = delta[delta["change"] == change.value]
+        if change == Change.changed:  # a change that a merge made is told with the merge
+            rows = rows[~rows["event_id"].isin(merged_into)]
         if rows.empty:
             continue
         lines += ["", f"### {heading}", ""]
@@ -320,9 +329,12 @@ def changelog_section(entry: ReleaseEntry, delta: pd.DataFrame, events: pd.DataF
                 lines.append(f"- `{row.event_id}` {event.event_type} {pair} {event.date}: {event.summary}")
             elif change == Change.changed:
                 lines.append(f"- `{row.event_id}`: {row.fields.replace(LIST_SEPARATOR, ', ')}")
+            elif change == Change.merged:
+                fields = changed_fields.get(row.merged_into)
+                with_it = f"; `{row.merged_into}` changed with it: {fields.replace(LIST_SEPARATOR, ', ')}" if fields else ""
+                lines.append(f"- `{row.event_id}` into `{row.merged_into}`: {row.reason}{with_it}")
             else:
-                merged = f" (merged into `{row.merged_into}`)" if isinstance(row.merged_into, str) else ""
-                lines.append(f"- `{row.event_id}`: {row.reason}{merged}")
+                lines.append(f"- `{row.event_id}`: {row.reason}")
     return "\n".join(lines) + "\n"
 
 

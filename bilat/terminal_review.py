@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 import yaml
 from pydantic import TypeAdapter, ValidationError
@@ -25,7 +25,16 @@ from bilat.problems import UsageError
 from bilat.seeds import SourceDocument
 from bilat.yamlio import dump_canonical
 
-KEYS = "[a]ccept  [e]dit  [r]eject  [s]kip  [q]uit"
+
+class Tally(NamedTuple):
+    accepted: int
+    attached: int
+    rejected: int
+    left: int
+    """Drafts still waiting."""
+
+
+KEYS = "[a]ccept  a[t]tach to an event  [e]dit  [r]eject  [s]kip  [q]uit"
 
 
 def describe(draft: DraftBase, number: int, total: int, document: SourceDocument, normalizer: DateNormalizer) -> str:
@@ -40,7 +49,7 @@ def describe(draft: DraftBase, number: int, total: int, document: SourceDocument
         f"  {draft.summary}",
     ]
     if draft.possible_duplicate:
-        lines.append(f"  possible duplicate of event {draft.possible_duplicate} (coded from another document)")
+        lines.append(f"  possible duplicate of event {draft.possible_duplicate} (coded from another document): [t] attaches it as a report")
     folded = fold_document(document.text)
     for quote in draft.evidence:
         try:
@@ -121,8 +130,8 @@ def review_at_terminal(
     by: str,
     stdin: TextIO = sys.stdin,
     out: Callable[[str], None] = print,
-) -> tuple[int, int, int]:
-    """Go through the drafts one by one; return (accepted, rejected, drafts left)."""
+) -> Tally:
+    """Go through the drafts one by one."""
     normalizer = DateNormalizer(document.meta.language)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with Keys(stdin) as keys:
@@ -139,8 +148,8 @@ def _go_through(
     out: Callable[[str], None],
     normalizer: DateNormalizer,
     editor: str,
-) -> tuple[int, int, int]:
-    accepted = rejected = 0
+) -> Tally:
+    accepted = rejected = attached = 0
     position, seen = 0, 0
     total = len(coded.drafts)
     while position < len(coded.drafts):
@@ -159,6 +168,21 @@ def _go_through(
             save(path, coded)
             accepted += 1
             out(f"accepted as event {verdict.accepted[0][1]}")
+        elif key == "t":
+            default = draft.possible_duplicate
+            out(f"attach as a report of which event? [{default}] " if default else "attach as a report of which event? (its ID) ")
+            event_id = keys.line().strip().upper() or default
+            try:
+                if not event_id:
+                    raise UsageError(["no event ID given; nothing done"])
+                coded, _ = review(coded, document, tree, attach=[(position + 1, event_id)], by=by, on=dt.date.today())
+            except UsageError as err:
+                out("cannot attach it:\n" + "\n".join(f"  {p}" for p in err.messages))
+                seen -= 1
+                continue
+            save(path, coded)
+            attached += 1
+            out(f"attached as a report of {event_id}")
         elif key == "r":
             out("why is it not an event? ")
             reason = keys.line()
@@ -187,4 +211,4 @@ def _go_through(
         else:
             out(f"{key!r} is not one of {KEYS}")
             seen -= 1
-    return accepted, rejected, len(coded.drafts)
+    return Tally(accepted, attached, rejected, len(coded.drafts))

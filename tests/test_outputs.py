@@ -137,6 +137,7 @@ def test_the_new_document_template_is_a_valid_events_file() -> None:
 
     coded, _ = read_yaml_model(SEEDS / "TEMPLATE.yaml", "seeds/TEMPLATE.yaml", EventsFile)
     assert {event.type for event in coded.events} == {"visit", "agreement", "sanction", "sale"}
+    assert coded.reports and coded.dismissed, "the template shows a report and a dismissal too"
 
 
 def test_plain_csv_recipe_without_bilat_gives_the_same_values(fresh_data: Path) -> None:
