@@ -361,7 +361,7 @@ def command_release(args: argparse.Namespace) -> int:
 
 
 def command_diff(args: argparse.Namespace) -> int:
-    """List the events added, changed (with the columns) and retired between two copies of data/.
+    """List the events added, changed (with the columns), merged (into which) and retired between two copies of data/.
 
     Example: bilat diff old/data data
     """
@@ -371,7 +371,8 @@ def command_diff(args: argparse.Namespace) -> int:
     old, new = (read_table(find_data_dir(directory), "events") for directory in (args.old, args.new))
     delta = event_delta(old, new, read_table(args.new, "retired"))
     for row in delta.itertuples():
-        detail = {"changed": row.fields, "retired": row.reason}.get(row.change)
+        merged = f"into {row.merged_into}: {row.reason}" if isinstance(row.merged_into, str) else None
+        detail = {"changed": row.fields, "merged": merged, "retired": row.reason}.get(row.change)
         print(f"{row.change:8} {row.event_id}" + (f"  {detail}" if isinstance(detail, str) else ""))
     print(f"{len(delta)} events differ")
     return EXIT_OK

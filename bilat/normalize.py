@@ -273,16 +273,16 @@ def code_document(
             continue
         if len(quotes) == len(event.evidence):
             coded.append((i, CodedEvent(event, document.doc_id, date, written, tuple(quotes))))
-    for i, partial in document.partial:  # checked as far as it validated, so that one run reports everything
-        here = ("events", i)
-        located = []
+    for key, i, partial in document.partial:  # checked as far as it validated, so that one run reports everything
+        here = (key, i)
         for j, quote in enumerate(partial.evidence):
             try:
-                located.append(locate(quote.quote, folded, quote.occurrence))
+                locate(quote.quote, folded, quote.occurrence)
             except QuoteError as err:
                 problems.append(where.problem(here + ("evidence", j, "quote"), str(err)))
         if partial.date_text is not None and not any(contains(q.quote, partial.date_text) for q in partial.evidence):
-            problems.append(where.problem(here + ("date_text",), f"{partial.date_text!r} is not inside any of the event's quotes"))
+            record = "event's" if key == "events" else "report's"
+            problems.append(where.problem(here + ("date_text",), f"{partial.date_text!r} is not inside any of the {record} quotes"))
     reports = [_code_report(i, report, document, folded, normalizer, support, problems) for i, report in document.reports]
     dismissed: list[Match] = []
     for i, dismissal in document.dismissed:

@@ -345,9 +345,15 @@ def release_summary(entry: ReleaseEntry, events: pd.DataFrame) -> str:
     known = pd.concat([events["date_start"], events["date_end"]]).dropna()
     span = f", dated {known.min().year}–{known.max().year}" if len(known) else ""
     return (
-        f"Release {entry.version} ({entry.date}) holds {len(events)} events from {events['doc_id'].nunique()} documents, "
+        f"Release {entry.version} ({entry.date}) holds {len(events)} events from {_documents(events)} documents, "
         f"between {events['dyad'].nunique()} pairs of actors{span}."
     )
+
+
+def _documents(events: pd.DataFrame) -> int:
+    """How many documents code or report the events."""
+    column = events["doc_ids"] if "doc_ids" in events else events["doc_id"]
+    return len({doc_id for doc_ids in column for doc_id in doc_ids.split(LIST_SEPARATOR)})
 
 
 def replace_block(text: str, name: str, content: str) -> str:

@@ -65,8 +65,8 @@ class SourceDocument:
     located: Locator
     published: Bounds
     """``meta.published`` as calendar bounds."""
-    partial: tuple[tuple[int, PartialEvent], ...] = ()
-    """Events that failed validation, as far as their quotes can still be checked."""
+    partial: tuple[tuple[str, int, PartialEvent], ...] = ()
+    """Events and reports that failed validation, as far as their quotes can still be checked: (key, index, what is left)."""
     drafts: int = 0
     """Drafts waiting for review (never published)."""
     rejected: tuple[Rejection, ...] = ()
@@ -265,7 +265,7 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
     located = _parse(folder / "events.yaml", f"{display}/events.yaml", problems)
     if located is None:
         return None
-    partial: list[tuple[int, PartialEvent]] = []
+    partial: list[tuple[str, int, PartialEvent]] = []
     try:
         coded = EventsFile.model_validate(located.data)
         meta, events, dismissed = coded.document, list(enumerate(coded.events)), list(enumerate(coded.dismissed))
@@ -276,7 +276,7 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
         failed = invalid.failed_items
         meta = _valid_or_none(DocumentMeta, _get(located.data, "document"))
         events, dismissed = _salvage_items(located, "events", Event, failed), _salvage_items(located, "dismissed", Dismissal, failed)
-        partial = _partial_events(located, failed)
+        partial = [*_partial_events(located, failed, "events"), *_partial_events(located, failed, "reports")]
         reports = _salvage_items(located, "reports", Report, failed)
         raw_drafts = _get(located.data, "drafts")
         drafts = len(raw_drafts) if isinstance(raw_drafts, list) else 0
@@ -300,17 +300,17 @@ def _load_document(seeds_dir: Path, folder: Path, label: str, problems: list[Pro
     )
 
 
-def _partial_events(located: LocatedData, failed: set[tuple]) -> list[tuple[int, PartialEvent]]:
-    """What can still be checked of each event that failed validation: its quotes and its date text."""
-    raw = _get(located.data, "events")
+def _partial_events(located: LocatedData, failed: set[tuple], key: str) -> list[tuple[str, int, PartialEvent]]:
+    """What can still be checked of each event (or report, by ``key``) that failed validation: its quotes and its date text."""
+    raw = _get(located.data, key)
     found = []
     for i, entry in enumerate(raw if isinstance(raw, list) else []):
-        if ("events", i) not in failed or not isinstance(entry, dict):
+        if (key, i) not in failed or not isinstance(entry, dict):
             continue
         evidence = _valid_or_none(list[Quote], entry.get("evidence"))
         date_text = _valid_or_none(Text, entry.get("date_text")) if entry.get("date_text") is not None else None
         if evidence:
-            found.append((i, PartialEvent(tuple(evidence), date_text)))
+            found.append((key, i, PartialEvent(tuple(evidence), date_text)))
     return found
 
 

@@ -187,7 +187,43 @@ def test_the_interactive_review_at_a_terminal(project: Path, capsys: pytest.Capt
         if process.poll() is None:
             process.kill()
         os.close(leader)
-    assert f"1 accepted, 1 rejected, {total - 2} drafts left".encode() in shown
+    assert f"1 accepted, 0 attached, 1 rejected, {total - 2} drafts left".encode() in shown
     coded = events_yaml(project, doc_id)
     assert coded["events"][0]["validated"]["by"] == "C. Coder" and coded["rejected"][0]["reason"] == "a background mention"
     assert len(coded.get("drafts", [])) == total - 2
+
+
+def test_at_a_terminal_a_possible_duplicate_is_attached_to_its_event(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import pty
+
+    doc_id = added(capsys, project, SECOND_REPORT, "Shoigu in Tehran")
+    drafts = drafts_of(capsys, project, doc_id)
+    first = drafts[0]
+    assert first.get("possible_duplicate"), "the first draft repeats a seed event"
+    leader, follower = pty.openpty()
+    environment = {**os.environ, "BILAT_CODER": "C. Coder", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bilat.cli", "review", doc_id, "--seeds", str(project / "seeds")],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=environment,
+    )
+    os.close(follower)
+    try:
+        shown = read_until(leader, b"[q]uit > ")
+        assert f"possible duplicate of event {first['possible_duplicate']}".encode() in shown
+        os.write(leader, b"t")
+        assert f"[{first['possible_duplicate']}]".encode() in read_until(leader, b"which event?")
+        os.write(leader, b"\n")
+        shown = read_until(leader, b"attached as a report of")
+        os.write(leader, b"q")
+        shown += read_until(leader, b"drafts left")
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    assert f"0 accepted, 1 attached, 0 rejected, {len(drafts) - 1} drafts left".encode() in shown
+    (report,) = events_yaml(project, doc_id)["reports"]
+    assert report["event_id"] == first["possible_duplicate"] and report["validated"]["by"] == "C. Coder"

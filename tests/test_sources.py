@@ -158,7 +158,7 @@ def test_every_rule_of_a_report_is_checked_in_one_run(project: Path, capsys: pyt
     unused = mint_id(set(seed_events))
     merged = mint_id({*seed_events, unused})
     reports = [
-        {"event_id": "0000000000", "evidence": [{"quote": "Relations were cordial."}], "validated": dict(stamp)},  # not an ID at all
+        {"event_id": "0000000000", "evidence": [{"quote": "Relations were warm."}], "validated": dict(stamp)},  # not an ID at all
         {"event_id": unused, "evidence": [{"quote": "Relations were cordial."}], "validated": dict(stamp)},
         {"event_id": visit_id, "evidence": [{"quote": "Relations were cordial."}], "validated": dict(stamp)},
         {"event_id": sale_id, "evidence": [{"quote": "Moscow and Tehran signed a pact last year"}], "validated": dict(stamp)},
@@ -185,6 +185,7 @@ def test_every_rule_of_a_report_is_checked_in_one_run(project: Path, capsys: pyt
             _, field, message = line.split(": ", 2)
             messages.setdefault(field, []).append(message)
     assert "reports[0].event_id" in messages, "a malformed ID is refused when the file is read"
+    assert "reports[0].evidence[0].quote" in messages, "and the quotes of a report that did not validate are still checked"
     assert any(f"{unused} is not an event ID in the" in m for m in messages["reports[1].event_id"])
     visit_actors = seed_events[visit_id][1]["actor1"], seed_events[visit_id][1]["actor2"]
     assert any("the quotes do not name" in m and all(code in m for code in visit_actors) for m in messages["reports[2].evidence"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bilat.drafting.actors import ActorIndex, build_index, find_mentions, learn_people
@@ -33,13 +33,17 @@ class Support:
 
     registry: Sequence[Actor]
     _index: ActorIndex | None = field(default=None, repr=False)
+    _people: tuple[str, Mapping[str, str]] | None = field(default=None, repr=False)
+    """The last document read and the people it ties to states: a document's reports are read one after another."""
 
     def actors(self, text: str, document: str) -> frozenset[str]:
         """The codes of the actors ``text`` names: by name, short name, demonym, capital, alias, a
         place of a state ("Istanbul"), or a person ``document`` ties to a state by a title."""
         if self._index is None:
             self._index = build_index(self.registry)
-        people = learn_people(document, ((0, len(document)),), self._index, compiled().title_patterns)
+        if self._people is None or self._people[0] is not document:
+            self._people = document, learn_people(document, ((0, len(document)),), self._index, compiled().title_patterns)
+        people = self._people[1]
         return frozenset(m.code for m in find_mentions(text, 0, len(text), self._index, people))
 
     def types(self, text: str) -> frozenset[str]:
