@@ -46,18 +46,19 @@ def edit(path: Path, old: str, new: str) -> None:
 # --- the delta -------------------------------------------------------------------------------
 
 
-def test_event_delta_names_added_changed_and_retired_events() -> None:
-    old = pd.DataFrame({"event_id": ["A", "B", "C"], "summary": ["a", "b", "c"], "date": ["2007", "2010", "2011"]})
+def test_event_delta_names_added_changed_merged_and_retired_events() -> None:
+    old = pd.DataFrame({"event_id": ["A", "B", "C", "E"], "summary": ["a", "b", "c", "e"], "date": ["2007", "2010", "2011", "2013"]})
     new = pd.DataFrame({"event_id": ["A", "B", "D"], "summary": ["a", "b2", "d"], "date": ["2007", "2010-06", "2012"]})
-    retired = pd.DataFrame({"event_id": ["C"], "reason": ["a duplicate of D"], "merged_into": ["D"]})
+    retired = pd.DataFrame({"event_id": ["C", "E"], "reason": ["a duplicate of D", "not an event"], "merged_into": ["D", None]})
     delta = event_delta(old, new, retired).set_index("event_id")
     assert delta.loc["D", "change"] == "added"
     assert (delta.loc["B", "change"], delta.loc["B", "fields"]) == ("changed", "summary;date")
-    assert (delta.loc["C", "change"], delta.loc["C", "reason"], delta.loc["C", "merged_into"]) == ("retired", "a duplicate of D", "D")
+    assert (delta.loc["C", "change"], delta.loc["C", "reason"], delta.loc["C", "merged_into"]) == ("merged", "a duplicate of D", "D")
+    assert (delta.loc["E", "change"], delta.loc["E", "reason"]) == ("retired", "not an event") and pd.isna(delta.loc["E", "merged_into"])
     assert "A" not in delta.index
 
 
-def test_release_records_an_added_a_changed_and_a_retired_event(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_release_records_an_added_a_changed_and_a_merged_event(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     seeds = project / "seeds"
     shoigu = seeds / SHOIGU / "events.yaml"
     edit(shoigu, "Russia sold Iran a radar-jamming station", "Russia sold Iran one radar-jamming station")  # MQHZEVV5E
@@ -87,12 +88,12 @@ def test_release_records_an_added_a_changed_and_a_retired_event(project: Path, c
     changes = pd.read_parquet(project / "data" / "changes.parquet").set_index("event_id")
     assert changes.loc[new_id, "change"] == "added"
     assert (changes.loc["MQHZEVV5E", "change"], changes.loc["MQHZEVV5E", "fields"]) == ("changed", ";".join(["summary", *new_columns]))
-    assert (changes.loc["93CATQVMK", "change"], changes.loc["93CATQVMK", "merged_into"]) == ("retired", "KM71SBP7N")
+    assert (changes.loc["93CATQVMK", "change"], changes.loc["93CATQVMK", "merged_into"]) == ("merged", "KM71SBP7N")
     assert changes.loc["KM71SBP7N", "fields"] == ";".join(["follows", *new_columns])
     assert set(changes["version"]) == {expected}
     changelog = (project / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index(f"## {expected} ({last['date']})") < changelog.index(f"## {last['version']} ({last['date']})")
-    assert f"`{new_id}`" in changelog and "`93CATQVMK`: Recoded as part of the cancellation record. (merged into `KM71SBP7N`)" in changelog
+    assert f"`{new_id}`" in changelog and "- `93CATQVMK` into `KM71SBP7N`: Recoded as part of the cancellation record." in changelog
     assert yaml.safe_load((project / "CITATION.cff").read_text())["version"] == expected
     assert pq.read_schema(project / "data" / "events.parquet").metadata[b"bilat.version"].decode() == expected
     assert json.loads((project / "data" / "datapackage.json").read_text())["version"] == expected
@@ -222,12 +223,15 @@ def test_cite_refuses_a_mistyped_id_and_suggests_the_closest(typed: str, capsys:
 def test_cite_says_a_retired_id_is_retired_and_where_it_went(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
-    retired = pd.DataFrame({"event_id": ["93CATQVMK"], "reason": ["Merged."], "merged_into": ["KM71SBP7N"]})
-    pd.read_parquet(copy / "events.parquet").query("event_id != '93CATQVMK'").to_parquet(copy / "events.parquet")
+    tombstones = {"event_id": ["93CATQVMK", "WG0E46M0H"], "reason": ["Merged.", "Not an event."], "merged_into": ["KM71SBP7N", None]}
+    retired = pd.DataFrame(tombstones)
+    pd.read_parquet(copy / "events.parquet").query("event_id not in ['93CATQVMK', 'WG0E46M0H']").to_parquet(copy / "events.parquet")
     retired.to_parquet(copy / "retired.parquet")
-    code, _, err = run(capsys, "cite", "93catqvmk", "--data", copy)
-    assert code == 1
-    assert "93CATQVMK was retired: Merged.; it now stands as KM71SBP7N" in err
+    code, out, err = run(capsys, "cite", "93catqvmk", "--data", copy)
+    assert code == 0, err
+    assert out.startswith("93CATQVMK was merged into KM71SBP7N (Merged.); it is cited as KM71SBP7N") and "Event KM71SBP7N:" in out
+    code, _, err = run(capsys, "cite", "WG0E46M0H", "--data", copy)
+    assert code == 1 and "WG0E46M0H was retired: Not an event." in err
 
 
 def test_show_prints_each_quote_in_its_sentence(capsys: pytest.CaptureFixture[str]) -> None:
