@@ -378,7 +378,6 @@ def test_a_merge_that_cannot_be_one_event_is_refused_and_writes_nothing(project:
     visits = published[published.event_type == "visit"]
     visit, other_type = visits.iloc[0], published[published.event_type != "visit"].iloc[0]
     other_pair = visits[visits.dyad != visit.dyad].iloc[0] if (visits.dyad != visit.dyad).any() else None
-    before = {path: path.read_bytes() for path in seeds.rglob("*.yaml")}
     cases = [
         ([visit.event_id, visit.event_id], "cannot be merged into itself"),
         ([visit.event_id, other_type.event_id], "events of different types are not one event"),
@@ -386,6 +385,15 @@ def test_a_merge_that_cannot_be_one_event_is_refused_and_writes_nothing(project:
     ]
     if other_pair is not None:
         cases.append(([visit.event_id, other_pair.event_id], "events between other actors are not one event"))
+    retired_id = mint_id(set(published.event_id))
+    retired = yaml.safe_load((seeds / "retired.yaml").read_text(encoding="utf-8"))
+    tombstone = {"id": retired_id, "reason": "one event coded twice", "merged_into": other_type.event_id}
+    (seeds / "retired.yaml").write_text(yaml.safe_dump({"retired": [*(retired["retired"] or []), tombstone]}), encoding="utf-8")
+    cases += [
+        ([retired_id, visit.event_id], f"KEEP {retired_id} is retired (one event coded twice); it was merged into {other_type.event_id}"),
+        ([visit.event_id, retired_id], f"GONE {retired_id} is retired"),
+    ]
+    before = {path: path.read_bytes() for path in seeds.rglob("*.yaml")}
     for ids, expected in cases:
         code, _, err = run(capsys, "merge", *ids, "--by", "A", "--seeds", seeds)
         assert code == 2 and expected in err, (ids, err)
