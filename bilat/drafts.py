@@ -17,6 +17,7 @@ from typing import Any
 
 from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
 from bilat.drafting.support import Support
+from bilat.edtf import overlap
 from bilat.ids import mint_id
 from bilat.models import FORWARD_STATUSES, ROLES, Actor, DraftBase, EventBase, EventsFile, Rejection, Report, Validation, pair_text
 from bilat.normalize import DocumentFacts, code_document, code_events, report_problems
@@ -100,12 +101,6 @@ def draft_date(draft: DraftBase, document: SourceDocument, normalizer: DateNorma
     return date
 
 
-def _overlap(first: tuple[dt.date | None, dt.date | None], second: tuple[dt.date | None, dt.date | None]) -> bool:
-    """Whether two inclusive spans, each perhaps open on a side, share a day."""
-    (a_start, a_end), (b_start, b_end) = first, second
-    return (a_start is None or b_end is None or a_start <= b_end) and (b_start is None or a_end is None or b_start <= a_end)
-
-
 # --- drafting ---------------------------------------------------------------------------------
 
 
@@ -144,7 +139,7 @@ def redraft(
             date = None
         span = (date.start, date.end) if date is not None else (None, None)
         pair = frozenset((draft.actor1, draft.actor2))
-        same = [f for f in tree.coded if f.type == draft.type and f.pair == pair and _overlap(span, (f.start, f.end))]
+        same = [f for f in tree.coded if f.type == draft.type and f.pair == pair and overlap(span, (f.start, f.end))]
         quotes = {quote.quote for quote in draft.evidence}
         here = [fact for fact in same if fact.doc_id == document.doc_id]
         if any(statuses.get(fact.event_id) == draft.status or fact.quotes & quotes for fact in here):

@@ -76,3 +76,16 @@ def parse_edtf(text: str) -> Bounds:
 
 def format_interval(start: str | None, end: str | None) -> str:
     return f"{start or '..'}/{end or '..'}"
+
+
+def intersection(a: tuple, b: tuple) -> tuple | None:
+    """What two inclusive spans (start, end) share, None on a side being open; None when they share nothing.
+    The sides may be days or anything else that orders (ordinals)."""
+    start = max((side for side in (a[0], b[0]) if side is not None), default=None)
+    end = min((side for side in (a[1], b[1]) if side is not None), default=None)
+    return None if start is not None and end is not None and start > end else (start, end)
+
+
+def overlap(a: tuple, b: tuple) -> bool:
+    """Whether two inclusive spans, each perhaps open on a side, share a day."""
+    return intersection(a, b) is not None

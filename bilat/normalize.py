@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from bilat.dates import DateBasis, DateError, DateNormalizer, DateReader, NormalizedDate, from_bounds, publication_conflict
 from bilat.drafting.support import Support
-from bilat.edtf import Bounds, format_interval, parse_edtf
+from bilat.edtf import Bounds, format_interval, intersection, overlap, parse_edtf
 from bilat.evidence import Match, QuoteError, contains, fold_document, locate, locate_all
 from bilat.models import FORWARD_STATUSES, Event, Quote, Report, Tombstone, text_problem
 from bilat.problems import Problem
@@ -460,7 +460,7 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
             field = (_date_field(report),)
             if reading.error is not None:
                 problem(field, reading.error)
-            elif not _overlap((event.first_day, event.last_day), (reading.first_day, reading.last_day)):
+            elif not overlap((event.first_day, event.last_day), (reading.first_day, reading.last_day)):
                 problem(
                     field,
                     f"this document dates {report.event_id} {report.date_label} ({reading.edtf}), but {coding.doc_id}, which codes it, "
@@ -473,7 +473,7 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
         _, event = events[event_id]
         agreed, by = (event.first_day, event.last_day), [f"{events[event_id][0].doc_id} ({event.date_label})"]
         for document, report, reading in reports:
-            narrower = _intersection(agreed, (reading.first_day, reading.last_day))
+            narrower = intersection(agreed, (reading.first_day, reading.last_day))
             if narrower is None:
                 message = (
                     f"this document dates {event_id} {report.date_label} ({reading.edtf}), outside {_span(*agreed)}, "
@@ -488,21 +488,6 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
 
 def _date_field(report: ReportFacts) -> str:
     return "date_bounds" if report.date_label.startswith("the bounds") else "date_text"
-
-
-Span = tuple[int | None, int | None]
-"""Inclusive bounds as ordinals; None is open."""
-
-
-def _intersection(a: Span, b: Span) -> Span | None:
-    """What two spans share, or None when nothing."""
-    start = max((day for day in (a[0], b[0]) if day is not None), default=None)
-    end = min((day for day in (a[1], b[1]) if day is not None), default=None)
-    return None if start is not None and end is not None and start > end else (start, end)
-
-
-def _overlap(a: Span, b: Span) -> bool:
-    return _intersection(a, b) is not None
 
 
 def _span(first: int | None, last: int | None) -> str:
@@ -535,8 +520,7 @@ def agreed_date(sources: Sequence[tuple[str, NormalizedDate, str | None]], count
     The agreed bounds are the intersection of theirs. When one source alone gives them, its date is
     the event's (its text, precision and basis); otherwise each bound is written as the source that
     gives it writes it."""
-    start = max((date.start for _, date, _ in sources if date.start is not None), default=None)
-    end = min((date.end for _, date, _ in sources if date.end is not None), default=None)
+    start, end = functools.reduce(intersection, ((date.start, date.end) for _, date, _ in sources))
     for doc_id, date, text in sources:
         if (date.start, date.end) == (start, end):
             if doc_id == sources[0][0]:
