@@ -1,6 +1,6 @@
 """``bilat dupes``: pairs of coded events that may be one real-world event coded twice.
 
-Only events of the same type, pair of actors and status whose date bounds overlap can be a pair
+Only events of the same type, pair of actors (in the same direction, for all but agreements) and status whose date bounds overlap can be a pair
 (an open side overlaps everything on that side). A pair scores 0.4 x how alike its dates are,
 plus 0.4 x the share of their quote words the two have in common (Jaccard), plus 0.2 if they
 give the same visitor, agreement title, instrument, item or location; it is listed, with a line
@@ -46,7 +46,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from bilat.evidence import fold
-from bilat.models import pair_text
+from bilat.models import ROLES, EventBase, pair_text
 from bilat.normalize import CodedEvent
 
 LISTED_FROM = 0.5
@@ -282,13 +282,19 @@ def _uncollected() -> Iterator[None]:
             gc.enable()
 
 
+def _pair(event: EventBase) -> tuple[str, ...] | frozenset[str]:
+    """The actors as the event type orders them: a visit from A to B is not one from B to A, an agreement has no direction."""
+    first, second = ROLES[event.type]
+    return frozenset((event.actor1, event.actor2)) if first == second else (event.actor1, event.actor2)
+
+
 def _groups(events: Sequence[CodedEvent]) -> list[list[_Event]]:
-    """The events by type, pair of actors and status, in the order the groups first occur."""
+    """The events by type, pair of actors (in order, for a type with a direction) and status, in the order the groups first occur."""
     groups: dict[tuple, list[_Event]] = {}
     folded: dict[str, str] = {}
     for coded in events:
         event = coded.event
-        groups.setdefault((event.type, frozenset((event.actor1, event.actor2)), event.status), []).append(_event(coded, folded=folded))
+        groups.setdefault((event.type, _pair(event), event.status), []).append(_event(coded, folded=folded))
     return list(groups.values())
 
 

@@ -77,7 +77,10 @@ def _overlap(a: CodedEvent, b: CodedEvent) -> bool:
 
 
 def _group(coded: CodedEvent) -> tuple:
-    return coded.event.type, frozenset((coded.event.actor1, coded.event.actor2)), coded.event.status
+    """Type, pair and status; the pair in order for a type with a direction (a visit from A to B is not one from B to A)."""
+    event = coded.event
+    pair = (event.actor1, event.actor2) if event.type != "agreement" else frozenset((event.actor1, event.actor2))
+    return event.type, pair, event.status
 
 
 def every_pair_scored(events: Sequence[CodedEvent]) -> list[Candidate]:
@@ -228,3 +231,16 @@ def test_the_bench_prints_its_counts_last_as_json(capsys: pytest.CaptureFixture[
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert list(figures) == list(KEYS) and figures["events"] == 300 and figures["threshold"] == LISTED_FROM
     assert figures["listed"] <= figures["compared"] < figures["overlapping"]
+
+
+def test_a_visit_each_way_is_not_a_pair_but_an_agreement_either_way_is() -> None:
+    there = coded("2014-06-12", "Shoigu visited Tehran")
+    back = CodedEvent(there.event.model_copy(update={"actor1": "IRN", "actor2": "RUS"}), "d2", there.date, None, there.evidence)
+    assert candidates([there, back], 0.0) == []
+    signed = {"type": "agreement", "status": "signed", "date_bounds": "2014-06-12", "date_reason": "test", "summary": "A pact."}
+    signed |= {"evidence": [{"quote": "they signed a pact"}], "validated": {"by": "A. Coder", "date": "2026-12-01"}}
+    pacts = [
+        CodedEvent(EVENT_TYPES["agreement"].model_validate(signed | pair), doc, from_bounds("2014-06-12", "test"), None, there.evidence)
+        for doc, pair in (("d1", {"actor1": "RUS", "actor2": "IRN"}), ("d2", {"actor1": "IRN", "actor2": "RUS"}))
+    ]
+    assert len(candidates(pacts, 0.5)) == 1
