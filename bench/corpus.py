@@ -1,6 +1,7 @@
 """A synthetic seeds tree that looks like years of hand coding: N events over about N/10 documents.
 
-Everything comes from one ``random.Random(seed)``, so a seed number always gives the same bytes.
+Everything comes from ``random.Random(seed)`` and, for the reports, a second ``Random`` seeded
+from the same number, so a seed number always gives the same bytes.
 The tree passes ``bilat check`` as written: the IDs are minted with ``bilat.ids``, the YAML is
 bilat's canonical form of validated ``bilat.models`` records, and every document's sha256 matches.
 
@@ -25,6 +26,17 @@ What it holds, and why it is realistic:
   and the agreement signed during it sometimes share one.
 - About one event in ten ``follows`` an earlier event of the same type and dyad (a delivery
   follows a sale agreed, a lifting follows a sanction imposed), never one that starts later.
+- About one document in five (a little less: the first have little to report) also *reports*
+  one to three events coded in earlier documents (``reports:``; 1, 2 or 3 at 60:30:10), three
+  in four of them of its focal dyad and mostly recent ones, never one coded in a document
+  published after it, nor a past event dated after it or a planned one already over. Each has
+  a sentence of its own in the text that names both actors (display names, demonyms, capitals)
+  and says what happened in words of the event's type. About half write the coding document's
+  date this document's way, a quarter give a day, month or year inside what the event's sources
+  agree on so far (so the event's published date narrows), a quarter give no date. These are
+  drawn from the second Random, after the document's own draws, so a seed's events,
+  publication dates and dismissals are those it gave before reports, and so is every text but
+  the reporting documents', which gain the report sentences (and a new sha256).
 """
 
 from __future__ import annotations
@@ -948,6 +960,279 @@ class _Generator:
         return self._finish(record, [_fill(rng.choice(templates), values)], when, detail)
 
 
+# --- reports -------------------------------------------------------------------------------
+
+REPORTING_SHARE = 0.2
+"""The share of documents drawn to report events coded in earlier documents (fewer do: early on
+there may be nothing they can report)."""
+REPORTS_PER_DOCUMENT = {1: 60, 2: 30, 3: 10}
+FOCAL_SHARE = 0.8
+"""How often a report is drawn from the events of its document's focal dyad, when it has any."""
+REPORT_DATING = {"equal": 40, "precise": 35, "none": 25}
+"""How a report dates its event: as the coding document does, more precisely, or not at all."""
+
+
+@dataclass
+class _Reportable:
+    """An event coded so far, as a later document can report it."""
+
+    record: dict[str, Any]
+    actors: tuple[_Actor, _Actor]
+    doc: _Document
+    start: dt.date | None
+    end: dt.date | None
+    """The event's bounds, as the coding document dates it."""
+    low: dt.date | None
+    high: dt.date | None
+    """What all its sources agree on so far: the intersection of their bounds."""
+
+    @property
+    def forward(self) -> bool:
+        return self.record["status"] == "planned"
+
+
+@dataclass
+class _Report:
+    event: _Reportable
+    sentence: str
+    date_text: str | None
+    start: dt.date | None
+    end: dt.date | None
+    dating: str
+    """equal (the coding document's bounds), precise (inside what the sources agree on) or none."""
+    quote: str = ""
+
+
+class _Reporter:
+    """Draws the reports of a document from events of earlier documents, with a Random of its own,
+    so that the events of a seed (drawn from the generator's Random) stay as they were."""
+
+    def __init__(self, rng: Random, actors: list[_Actor]):
+        self.rng = rng
+        self.actors = {a.code: a for a in actors}
+        self.by_dyad: dict[tuple[str, ...], list[_Reportable]] = {}
+        self.events: list[_Reportable] = []
+
+    def remember(self, doc: _Document, coded: list[_Coded]) -> None:
+        for event in coded:
+            record = event.record
+            found = _Reportable(
+                record, (self.actors[record["actor1"]], self.actors[record["actor2"]]), doc, event.start, event.end, event.start, event.end
+            )
+            self.by_dyad.setdefault(tuple(sorted((record["actor1"], record["actor2"]))), []).append(found)
+            self.events.append(found)
+
+    def commit(self, reports: list[_Report]) -> None:
+        """The reports are written: each event's sources now agree on less."""
+        for report in reports:
+            event = report.event
+            if report.start is not None and (event.low is None or report.start > event.low):
+                event.low = report.start
+            if report.end is not None and (event.high is None or report.end < event.high):
+                event.high = report.end
+
+    # --- which events -------------------------------------------------------------------------
+
+    def draw(self, doc: _Document) -> list[_Reportable]:
+        rng = self.rng
+        if not self.events or rng.random() >= REPORTING_SHARE:
+            return []
+        count = rng.choices(list(REPORTS_PER_DOCUMENT), list(REPORTS_PER_DOCUMENT.values()))[0]
+        focal = self.by_dyad.get(tuple(sorted(a.code for a in doc.actors)), [])
+        chosen: list[_Reportable] = []
+        for _ in range(count):
+            found = None
+            if focal and rng.random() < FOCAL_SHARE:
+                found = self._pick(doc, [e for e in focal[-2000:] if e not in chosen and self._reportable(e, doc)])
+            if found is None:
+                pool = (rng.choice(self.events) for _ in range(60))
+                found = self._pick(doc, [e for e in pool if e not in chosen and self._reportable(e, doc)][:20])
+            if found is not None:
+                chosen.append(found)
+        return chosen
+
+    @staticmethod
+    def _reportable(event: _Reportable, doc: _Document) -> bool:
+        """Published no earlier than the coding document (which was the first to report it), and
+        not at odds with this document's publication: a past event before it, a planned one not over."""
+        if doc.start < event.doc.start:
+            return False
+        if event.forward:
+            return (doc.start - event.doc.start).days <= 150 and (event.high is None or event.high >= doc.start)
+        return event.low is None or doc.end is None or event.low <= doc.end
+
+    def _pick(self, doc: _Document, pool: list[_Reportable]) -> _Reportable | None:
+        """Recent news first: the closer the coding document's publication, the likelier."""
+        if not pool:
+            return None
+        return self.rng.choices(pool, [1 / (1 + (doc.start - e.doc.start).days / 90) for e in pool])[0]
+
+    # --- how dated ------------------------------------------------------------------------------
+
+    def date(self, event: _Reportable, doc: _Document) -> tuple[str, str | None, str | None, dt.date | None, dt.date | None]:
+        """(how dated, phrase, date text, start, end): the coding document's bounds written this
+        document's way, a date inside what the sources agree on, or none."""
+        dating = self.rng.choices(list(REPORT_DATING), list(REPORT_DATING.values()))[0]
+        # One that cannot be had (the same date as a coder's bounds, more precise than one day) gives way to the other.
+        for way in {"equal": ("equal", "precise"), "precise": ("precise", "equal"), "none": ()}[dating]:
+            written = self._precise(event, doc) if way == "precise" else self._equal(event, doc)
+            if written is not None:
+                return (way, *written)
+        return "none", None, None, None, None
+
+    def _equal(self, event: _Reportable, doc: _Document) -> tuple[str, str, dt.date, dt.date] | None:
+        """The coding document's date written this document's way; not a coder's bounds, which no text gives."""
+        if "date_text" not in event.record or event.start is None or event.end is None:
+            return None
+        words = self._words(event.start, event.end, doc, event.forward)
+        return None if words is None else (*words, event.start, event.end)
+
+    def _precise(self, event: _Reportable, doc: _Document) -> tuple[str, str, dt.date, dt.date] | None:
+        rng = self.rng
+        if event.forward:
+            lower = max(d for d in (event.low, doc.start) if d is not None)
+            upper = event.high or lower + dt.timedelta(days=150)
+        else:
+            limits = [d for d in (event.high, doc.end) if d is not None]
+            upper = min(limits) if limits else event.doc.start
+            lower = event.low or upper - dt.timedelta(days=365)
+        if lower > upper:
+            return None
+        day = lower + dt.timedelta(days=rng.randint(0, (upper - lower).days))
+        spans = {"day": ((day, day), 50), "month": (calendar_bounds(day.year, day.month), 35), "year": (calendar_bounds(day.year), 15)}
+        fits = {
+            name: (span, weight)
+            for name, (span, weight) in spans.items()
+            if lower <= span[0] and span[1] <= upper and span != (event.low, event.high)
+        }
+        if not fits:
+            return None
+        (start, end), _ = rng.choices(list(fits.values()), [weight for _, weight in fits.values()])[0]
+        words = self._words(start, end, doc, event.forward)
+        return None if words is None else (*words, start, end)
+
+    def _words(self, start: dt.date, end: dt.date, doc: _Document, forward: bool) -> tuple[str, str] | None:
+        """(phrase, date text) for these bounds as this document writes dates, or None when no form
+        the corpus uses gives them."""
+        rng, style = self.rng, doc.style
+        if start == end:
+            if self._yearless(start, start.day, doc, forward) and rng.random() < 0.35:
+                text = _day_text(start, "mdy" if style == "iso" else style, year=False)
+            else:
+                text = _day_text(start, style)
+            return f"on {text}", text
+        if start.year == end.year and (start, end) == calendar_bounds(start.year, start.month):
+            if self._yearless(start, None, doc, forward) and rng.random() < 0.35:
+                text = MONTHS[start.month]
+            else:
+                text = f"{AP_MONTHS[start.month] if style == 'ap' else MONTHS[start.month]} {start.year}"
+            return f"in {text}", text
+        if (start, end) == calendar_bounds(start.year):
+            return f"in {start.year}", str(start.year)
+        if (start.year, start.month) == (end.year, end.month):
+            text = f"{start.day}-{end.day} {MONTHS[start.month]} {start.year}"
+            return f"on {text}", text
+        whole_months = start.day == 1 and end == calendar_bounds(end.year, end.month)[1]
+        if whole_months and start.year == end.year:
+            text = f"{MONTHS[start.month]} to {MONTHS[end.month]} {start.year}"
+            return f"from {text}", text
+        if whole_months and (start.month, end.month) == (1, 12):
+            if start.year % 10 == 0 and end.year == start.year + 9 and end.year < doc.start.year:
+                text = f"the {start.year}s"
+                return f"in {text}", text
+            text = f"{start.year} to {end.year}"
+            return f"from {text}", text
+        return None
+
+    @staticmethod
+    def _yearless(day: dt.date, of_month: int | None, doc: _Document, forward: bool) -> bool:
+        """Whether this document can leave out the year: bilat infers the right one from its publication."""
+        anchor = (doc.end or doc.start) if forward else doc.start
+        if not doc.day_precise or abs((day - anchor).days) > 300 or (day.month, day.day) == (2, 29):
+            return False
+        return _inferred_year(day.month, of_month, anchor, forward) == day.year
+
+    # --- what it says ---------------------------------------------------------------------------
+
+    def report(self, event: _Reportable, doc: _Document) -> _Report:
+        dating, phrase, date_text, start, end = self.date(event, doc)
+        return _Report(event, self.sentence(event, phrase), date_text, start, end, dating)
+
+    def sentence(self, event: _Reportable, phrase: str | None) -> str:
+        """A sentence of its own that names both actors (names, demonyms, capitals) and says what
+        happened with words of the event's type."""
+        rng, record = self.rng, event.record
+        a, b = event.actors
+        # A capital for a state; no other actor has one, and bilat does not read "Kurdistan Workers' Party" (the
+        # registry's name of the PKK) as a name, so the others go by their display names.
+        values = dict(
+            A=rng.choice([a.display, a.display, a.capital if a.kind == "state" else a.display]),
+            B=rng.choice([b.display, b.display, b.capital if b.kind == "state" else b.display]),
+            A_adj=a.adjective,
+            B_adj=b.adjective,
+            capB=b.capital,
+            when=f" {phrase}" if phrase else "",
+            When=f"{phrase}, " if phrase else "",
+        )
+        kind, status = record["type"], record["status"]
+        if kind == "visit":
+            values.update(who=record["visitor"], title=record["visitor_title"])
+            templates = {
+                "occurred": [
+                    "{A_adj} {title} {who} visited {capB}{when}, a trip that officials on both sides called productive.",
+                    "{When}{who}, the {A_adj} {title}, held talks in {capB} with {B_adj} officials.",
+                    "The visit of {A_adj} {title} {who} to {capB}{when} was the first at that level in years.",
+                ],
+                "planned": [
+                    "{A_adj} {title} {who} is still expected to visit {capB}{when}, according to {B_adj} officials.",
+                    "Officials in {capB} are preparing for the planned visit of {A_adj} {title} {who}{when}.",
+                ],
+                "cancelled": [
+                    "{When}{A_adj} {title} {who} called off a planned trip to {capB}.",
+                    "{A} cancelled the visit of its {title}, {who}, to {capB}{when}.",
+                ],
+            }[status]
+        elif kind == "agreement":
+            title, noun = record["agreement_title"], KIND_TEXT[record["agreement_kind"]]
+            topic = " and ".join(DOMAIN_TEXT[d] for d in record["domains"])
+            values["what"] = f'the "{title}"' if rng.random() < 0.3 else f"the {noun} on {topic}"
+            templates = {
+                # "Proposed" alone is no word of an agreement to bilat, nor is "contract": each says "deal" too.
+                "proposed": [
+                    "{When}{A} proposed {what} to {B}, a deal diplomats said was still under discussion.",
+                    "{A} put forward {what} to {B}{when}, but no deal has been signed.",
+                ],
+                "signed": [
+                    "{A} and {B} signed {what}{when}.",
+                    "{What} that {A} signed with {B}{when} remains the basis of their cooperation.",
+                ],
+                "in_force": ["{What} between {A} and {B} entered into force{when}.", "{When}{what} between {A} and {B} came into force."],
+                "terminated": ["{A} withdrew from {what} with {B}{when}.", "{When}{A} withdrew from {what} it had signed with {B}."],
+            }[status]
+        elif kind == "sanction":
+            values["what"] = " and ".join(MEASURE_TEXT[m] for m in record["measures"])
+            values["the_what"] = "the " + " and ".join(re.sub(r"^an? ", "", MEASURE_TEXT[m]) for m in record["measures"])
+            templates = {
+                "threatened": [
+                    "{When}{A} threatened to impose {what} on {B}.",
+                    "{A} threatened to impose {what} on {B}{when}, diplomats said.",
+                ],
+                "imposed": ["{A} imposed {what} on {B}{when}.", "{The_what} that {A} imposed on {B}{when} remain in force."],
+                "lifted": ["{A} lifted {the_what} on {B}{when}.", "{When}{A} lifted {the_what} it had imposed on {B}."],
+            }[status]
+        else:
+            values["item"] = record["item"]
+            templates = {
+                "agreed": ["{A} agreed to sell {item} to {B}{when}.", "{When}{B} ordered {item} from {A}."],
+                "delivered": ["{A} delivered {item} to {B}{when}.", "{B} took delivery of {item} from {A}{when}."],
+                "cancelled": ["{A} cancelled the sale of {item} to {B}{when}.", "{When}{A} halted the delivery of {item} to {B}."],
+            }[status]
+        template = rng.choice(templates)
+        for name in ("What", "The_what"):
+            values[name] = _cap(values.get(name.lower(), ""))
+        return _fill(template, values)
+
+
 def _a(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
@@ -988,7 +1273,7 @@ def _split_counts(rng: Random, events: int, documents: int) -> list[int]:
     return [1 + counts[i] for i in range(documents)]
 
 
-def _write_document(gen: _Generator, folder: Path, doc: _Document, budget: int) -> None:
+def _write_document(gen: _Generator, reporter: _Reporter, folder: Path, doc: _Document, budget: int) -> list[_Coded]:
     rng = gen.rng
     coded: list[_Coded] = []
     while budget > 0:
@@ -1026,7 +1311,7 @@ def _write_document(gen: _Generator, folder: Path, doc: _Document, budget: int) 
     paragraphs, i = [], 0
     while i < len(body):
         step = rng.randint(1, 4)
-        paragraphs.append(" ".join(body[i : i + step]))
+        paragraphs.append(body[i : i + step])
         i += step
     title = coded[0].record["summary"].rstrip(".")
     meta = gen.meta(doc, title, dateline=not doc.day_precise or rng.random() < 0.9)
@@ -1039,11 +1324,14 @@ def _write_document(gen: _Generator, folder: Path, doc: _Document, budget: int) 
         header.append(f"{meta.get('publisher', 'Monthly review')}, {MONTHS[doc.start.month]} {doc.start.year} issue")
     if "author" in meta:
         header.append(f"By {meta['author']}")
-    text = "\n\n".join(header + paragraphs) + "\n"
+    text = "\n\n".join(header + [" ".join(paragraph) for paragraph in paragraphs]) + "\n"
     flat = re.sub(r"\s+", " ", text)
     quotes = {sentence: sentence.rstrip(".") if rng.random() < 0.2 else sentence for sentence in body if sentence not in filler}
     if any(flat.count(quote) != 1 for quote in quotes.values()):
         raise _Collision
+    # The generator's Random is done with this document: reports come from the reporter's, so that
+    # the events of the documents that follow are drawn as they would be without them.
+    reports, text = _add_reports(reporter, doc, header, paragraphs, list(quotes.values())) or ([], text)
     if doc.typographic:
         text = _typographic(text)
     raw = text.encode("utf-8")
@@ -1054,11 +1342,50 @@ def _write_document(gen: _Generator, folder: Path, doc: _Document, budget: int) 
         event.record["validated"] = {"by": "The bench", "date": "2026-01-01"}
         events.append(event.record)
     record: dict[str, Any] = {"document": meta, "events": events}
+    if reports:
+        record["reports"] = [_report_record(report) for report in reports]
     if dismissed:
         record["dismissed"] = dismissed
     folder.mkdir()
     (folder / "document.txt").write_bytes(raw)
     (folder / "events.yaml").write_bytes(canonical_yaml(EventsFile.model_validate(record)).encode("utf-8"))
+    reporter.commit(reports)
+    return coded
+
+
+def _add_reports(
+    reporter: _Reporter, doc: _Document, header: list[str], paragraphs: list[list[str]], quotes: list[str]
+) -> tuple[list[_Report], str] | None:
+    """The document's reports and its text with their sentences placed among the others, or None
+    when it reports nothing (or, after a few tries, its sentences would repeat a quote)."""
+    events = reporter.draw(doc)
+    if not events:
+        return None
+    rng = reporter.rng
+    for _ in range(5):
+        reports = [reporter.report(event, doc) for event in events]
+        placed = [list(paragraph) for paragraph in paragraphs]
+        for report in reports:
+            paragraph = placed[rng.randrange(len(placed))]
+            paragraph.insert(rng.randint(0, len(paragraph)), report.sentence)
+        text = "\n\n".join(header + [" ".join(paragraph) for paragraph in placed]) + "\n"
+        flat = re.sub(r"\s+", " ", text)
+        for report in reports:
+            report.quote = report.sentence.rstrip(".") if rng.random() < 0.2 else report.sentence
+        unique = all(flat.count(quote) == 1 for quote in quotes + [report.quote for report in reports])
+        if unique and all(r.date_text is None or r.quote.count(r.date_text) == 1 for r in reports):
+            return reports, text
+    return None
+
+
+def _report_record(report: _Report) -> dict[str, Any]:
+    record: dict[str, Any] = {"event_id": report.event.record["id"], "evidence": [{"quote": report.quote}]}
+    if report.date_text is not None:
+        record["date_text"] = report.date_text
+    if report.date_text is not None and "date_text" not in report.event.record:
+        record["coder_note"] = "The coding document gives no date, only the coder's bounds; this one dates it."
+    record["validated"] = {"by": "The bench", "date": "2026-01-01"}
+    return record
 
 
 class _Collision(Exception):
@@ -1078,7 +1405,9 @@ def generate(root: Path, events: int, seed: int = 0) -> Path:
     shutil.copyfile(REAL_SEEDS / "actors.yaml", root / "actors.yaml")
     registry = ActorRegistry.model_validate(yaml.load((root / "actors.yaml").read_bytes(), Loader=yaml.CSafeLoader))
     (root / "retired.yaml").write_text(canonical_yaml(RetiredIds(retired=[])), encoding="utf-8")
-    gen = _Generator(rng, [_Actor(a.code, a.name, a.kind.value) for a in registry.actors])
+    actors = [_Actor(a.code, a.name, a.kind.value) for a in registry.actors]
+    gen = _Generator(rng, actors)
+    reporter = _Reporter(Random(f"bench reports {seed}"), actors)
     documents = max(1, round(events / EVENTS_PER_DOCUMENT))
     doc_ids: set[str] = set()
     for budget in _split_counts(rng, events, documents):
@@ -1090,8 +1419,9 @@ def generate(root: Path, events: int, seed: int = 0) -> Path:
         while True:
             mark = gen.checkpoint()
             try:
-                _write_document(gen, root / doc_id, doc, budget)
+                coded = _write_document(gen, reporter, root / doc_id, doc, budget)
                 break
             except _Collision:
                 gen.rollback(mark)
+        reporter.remember(doc, coded)
     return root

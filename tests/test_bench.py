@@ -10,7 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
+import bench.corpus
 import bilat.dates
 from bench.corpus import STATUSES, generate
 from bench.run import KEYS
@@ -41,12 +43,33 @@ def test_the_benchmark_prints_its_figures_last_as_json(tmp_path: Path) -> None:
     assert figures["parquet_bytes"] > 0 and figures["csv_bytes"] > 0
     for key in ("build_s", "floor_s", "ratio", "check_one_doc_s", "peak_rss_mb", "read_parquet_s"):
         assert isinstance(figures[key], (int, float)) and figures[key] > 0, key
+    built = pd.read_parquet(tmp_path / "n200-s0" / "data" / "events.parquet")
+    assert (built["sources"] > 1).any(), "the corpus's reports give some events a second source"
 
 
 def test_the_corpus_is_deterministic(tmp_path: Path) -> None:
     first, again, other = (generate(tmp_path / name, 300, seed) for name, seed in (("a", 1), ("b", 1), ("c", 2)))
     assert tree(first) == tree(again)
     assert tree(first) != tree(other)
+
+
+def test_reports_leave_the_events_of_a_seed_as_they_were(tmp_path: Path, monkeypatch) -> None:
+    with_reports = generate(tmp_path / "with", 300, seed=5)
+    monkeypatch.setattr(bench.corpus, "REPORTING_SHARE", 0.0)
+    without = generate(tmp_path / "without", 300, seed=5)
+    files = sorted(p.relative_to(without) for p in without.glob("*/events.yaml"))
+    assert files == sorted(p.relative_to(with_reports) for p in with_reports.glob("*/events.yaml"))
+    reporting = 0
+    for name in files:
+        old, new = (yaml.safe_load((root / name).read_text(encoding="utf-8")) for root in (without, with_reports))
+        assert new["events"] == old["events"] and new.get("dismissed") == old.get("dismissed")
+        if new.get("reports"):
+            reporting += 1
+            assert new["document"]["sha256"] != old["document"]["sha256"]
+        else:
+            text = name.with_name("document.txt")
+            assert new == old and (with_reports / text).read_bytes() == (without / text).read_bytes()
+    assert reporting > 0
 
 
 def test_the_corpus_passes_check_and_has_the_promised_mix(tmp_path: Path, capsys) -> None:
@@ -64,6 +87,16 @@ def test_the_corpus_passes_check_and_has_the_promised_mix(tmp_path: Path, capsys
     assert any(c.event.date_bounds and c.event.date_bounds.startswith("../") for c in events)
     assert any(c.event.date_bounds and c.event.date_bounds.endswith("/..") and c.event.status.value == "planned" for c in events)
     assert any(c.event.follows for c in events)
+    reports = [report for document in checked.seeds.documents for _, report in document.reports]
+    assert reports, "some documents report events coded in earlier ones"
+    assert any(r.date_text for r in reports) and any(r.date_text is None and r.date_bounds is None for r in reports)
+    own = {c.event.id: c.date for coding in checked.codings for c in coding.coded}
+    assert any(c.reports and (c.date.start, c.date.end) != (own[c.event.id].start, own[c.event.id].end) for c in events), (
+        "a report more precise than the coding document narrows the event's date"
+    )
+    tables, _ = build_tables(checked)
+    sources = tables["events"]["sources"]
+    assert (sources > 1).any() and sources.sum() == len(events) + len(reports)
     registry = (ROOT / "seeds" / "actors.yaml").read_bytes()
     assert (seeds / "actors.yaml").read_bytes() == registry
 
