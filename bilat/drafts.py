@@ -19,7 +19,7 @@ from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, 
 from bilat.drafting.support import Support
 from bilat.edtf import overlap
 from bilat.ids import mint_id
-from bilat.models import FORWARD_STATUSES, ROLES, Actor, DraftBase, EventBase, EventsFile, Rejection, Report, Validation, pair_text
+from bilat.models import FORWARD_STATUSES, ROLES, Actor, DraftBase, EventBase, EventsFile, Rejection, Report, Validation, a_or_an, pair_text
 from bilat.normalize import DocumentFacts, code_document, code_events, report_problems
 from bilat.problems import InputError, Problem, UsageError
 from bilat.seeds import DOC_ID, Seeds, SourceDocument, load_seeds, read_yaml_model
@@ -232,7 +232,8 @@ def attachment_problems(
         same_pair = pairs[0] == pairs[1] or not directed and set(pairs[0]) == set(pairs[1])
         if (draft.type, draft.status.value) != (event.type, event.status) or not same_pair:
             drafted = f"{draft.status.value} {draft.type} {pair_text(draft.type, *pairs[0])}"
-            return [f"draft {number} is a {drafted}, but {event_id} is a {event.status} {event.type} {pair_text(event.type, *pairs[1])}"]
+            event_text = f"{event.status} {event.type} {pair_text(event.type, *pairs[1])}"
+            return [f"draft {number} is {a_or_an(drafted)}, but {event_id} is {a_or_an(event_text)}"]
     trial = replace(document, events=(), dismissed=(), rejected=(), reports=((0, draft.as_report(event_id)),))
     coding = code_document(trial, tree.seeds.actor_codes, normalizer, Support(tree.actors))
     others = [facts for facts in tree.facts if facts.doc_id != document.doc_id]

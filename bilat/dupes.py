@@ -1,7 +1,7 @@
 """``bilat dupes``: pairs of coded events that may be one real-world event coded twice.
 
-Only events of the same type, pair of actors (in the same direction, for all but agreements) and status whose date bounds overlap can be a pair
-(an open side overlaps everything on that side). A pair scores 0.4 x how alike its dates are,
+Only events of the same type, pair of actors (in the same direction, for all but agreements) and
+status whose date bounds overlap can be a pair (an open side overlaps everything on that side). A pair scores 0.4 x how alike its dates are,
 plus 0.4 x the share of their quote words the two have in common (Jaccard), plus 0.2 if they
 give the same visitor, agreement title, instrument, item or location; it is listed, with a line
 saying why, when it scores ``listed_from`` or more.

@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from bilat.drafts import with_report
-from bilat.models import ROLES, Event, EventsFile, Quote, Report, RetiredIds, Tombstone, Validation, pair_text
+from bilat.models import ROLES, Event, EventsFile, Quote, Report, RetiredIds, Tombstone, Validation, a_or_an, pair_text
 from bilat.problems import InputError, UsageError
 from bilat.release import default_release_dir
 from bilat.seeds import read_yaml_model, seed_yaml_files
@@ -117,7 +117,7 @@ def _refuse(keep: str, gone: str, where: dict[str, Path], files: dict[Path, Even
     kept, lost = _event(files[where[keep]], keep), _event(files[where[gone]], gone)
     directed = ROLES[kept.type][0] != ROLES[kept.type][1]
     if kept.type != lost.type:
-        problems.append(f"{gone} is a {lost.type} and {keep} a {kept.type}: events of different types are not one event")
+        problems.append(f"{gone} is {a_or_an(lost.type)} and {keep} {a_or_an(kept.type)}: events of different types are not one event")
     elif (pair := (kept.actor1, kept.actor2)) != (lost.actor1, lost.actor2) and (directed or set(pair) != {lost.actor1, lost.actor2}):
         problems.append(
             f"{gone} is {pair_text(lost.type, lost.actor1, lost.actor2)} and {keep} {pair_text(kept.type, kept.actor1, kept.actor2)}: "

@@ -385,6 +385,11 @@ ROLES: dict[str, tuple[str, str]] = {
 }
 
 
+def a_or_an(words: str) -> str:
+    """``words`` after the indefinite article it takes: "a visit", "an agreement", "an occurred visit"."""
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
+
+
 def pair_text(event_type: str, actor1: str, actor2: str) -> str:
     """``RUS→IRN`` for a directed event; ``RUS–IRN`` for an agreement, whose parties have no direction."""
     first, second = ROLES[event_type]

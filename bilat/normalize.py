@@ -19,7 +19,7 @@ from bilat.dates import DateBasis, DateError, DateNormalizer, DateReader, Normal
 from bilat.drafting.support import Support
 from bilat.edtf import Bounds, format_interval, intersection, overlap, parse_edtf
 from bilat.evidence import Match, QuoteError, contains, fold_document, locate, locate_all
-from bilat.models import FORWARD_STATUSES, Event, Quote, Report, Tombstone, text_problem
+from bilat.models import FORWARD_STATUSES, Event, Quote, Report, Tombstone, a_or_an, text_problem
 from bilat.problems import Problem
 from bilat.release import Release, ReleasedIds, lost_id_problems
 from bilat.seeds import Seeds, SourceDocument
@@ -451,7 +451,9 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
                     "quote this document's words that name it (its name, a demonym, its capital, or a titled person)",
                 )
             if event.type not in report.types:
-                message = f"the quotes say nothing of a {event.type}, which {report.event_id} is: quote the words that say what happened"
+                message = (
+                    f"the quotes say nothing of {a_or_an(event.type)}, which {report.event_id} is: quote the words that say what happened"
+                )
                 problem(("evidence",), message)
             reading = report.ahead if event.forward else report.past
             if reading is None:
@@ -582,7 +584,7 @@ def _follows_problems(documents: Sequence[DocumentFacts], scope: str) -> list[Pr
         elif _in_cycle(event.id, follows):
             message = "follows links form a cycle"
         elif earlier.type != event.type:
-            message = f"{event.follows} is a {earlier.type}, not a {event.type}"
+            message = f"{event.follows} is {a_or_an(earlier.type)}, not {a_or_an(event.type)}"
         elif {earlier.actor1, earlier.actor2} != {event.actor1, event.actor2}:
             message = f"{event.follows} is between other actors"
         elif earlier.first_day is not None and event.last_day is not None and earlier.first_day > event.last_day:

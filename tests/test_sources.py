@@ -280,7 +280,7 @@ def test_review_attaches_a_draft_to_the_event_it_repeats(project: Path, capsys: 
 
     others = [e for e in pd.read_parquet(ROOT / "data" / "events.parquet").itertuples() if e.event_type != "visit"]
     code, _, err = run(capsys, "review", doc_id, "--attach", number, others[0].event_id, "--by", "A. Coder", "--seeds", seeds)
-    assert code == 2 and f"but {others[0].event_id} is a" in err and path.read_bytes() == before
+    assert code == 2 and re.search(rf"but {others[0].event_id} is an? \w+ {others[0].event_type}", err) and path.read_bytes() == before
     code, _, err = run(capsys, "review", doc_id, "--attach", number, event_id, "--seeds", seeds)
     assert code == 2 and "--by NAME is needed" in err and path.read_bytes() == before
     code, _, err = run(capsys, "review", doc_id, "--attach", "one", event_id, "--by", "A", "--seeds", seeds)
@@ -419,3 +419,25 @@ def test_a_merge_points_reports_and_links_at_the_event_kept(project: Path, capsy
     assert yaml.safe_load(third.read_text(encoding="utf-8"))["reports"][0]["event_id"] == keep.name
     events = built(capsys, project)["events"].set_index("event_id")
     assert events.loc[keep.name, "doc_ids"].split(LIST_SEPARATOR) == [keep.doc_id, *sorted((doc_id, THIRD.name))]
+
+
+SUPPORTED = [
+    # (quote, the actors it names, the event type it speaks of), in the styles reports come in
+    ("Pakistan proposed the contract on military cooperation to Turkey", {"PAK", "TUR"}, "agreement"),
+    ("Erdogan is still expected to travel to Moscow next month, Ankara said", {"TUR", "RUS"}, "visit"),
+    ("Washington threatened Turkey with travel bans and asset freezes", {"USA", "TUR"}, "sanction"),
+    ("The Kurdistan Workers’ Party received U.S.-made rifles via third parties", {"PKK", "USA"}, "sale"),
+    ("Iranian and Russian officials met in Tehran on Monday", {"IRN", "RUS"}, "visit"),
+    ("Moscow shipped the S-300 batteries to the Islamic Republic of Iran", {"RUS", "IRN"}, "sale"),
+    ("the UN Security Council's embargo on Iran", {"UNSC", "IRN"}, "sanction"),
+]
+
+
+@pytest.mark.parametrize(("quote", "actors", "event_type"), SUPPORTED)
+def test_a_reports_quotes_are_read_for_their_actors_and_type(quote: str, actors: set[str], event_type: str) -> None:
+    from bilat.drafting.support import Support
+    from bilat.seeds import load_lists
+
+    support = Support([actor for _, actor in load_lists(ROOT / "seeds").actors])
+    assert actors <= support.actors(quote, quote) and event_type in support.types(quote)
+    assert not support.types("Relations between the two have long been cordial.")

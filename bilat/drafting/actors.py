@@ -224,8 +224,8 @@ def find_mentions(text: str, start: int, end: int, index: ActorIndex, people: Ma
 
 
 def _joinable(gap: str) -> bool:
-    """Whether two words separated by ``gap`` can be one name ("U.S.", "People's", "Bosnia and Herzegovina")."""
-    return gap in (" ", ".", ". ", "'", "’", "-", " - ") or gap.isspace() and "\n" not in gap
+    """Whether two words separated by ``gap`` can be one name ("U.S.", "People's", "Kurdistan Workers' Party", "Bosnia and Herzegovina")."""
+    return gap in (" ", ".", ". ", "'", "’", "' ", "’ ", "-", " - ") or gap.isspace() and "\n" not in gap
 
 
 def learn_people(

@@ -16,14 +16,13 @@ from bilat.models import Actor
 
 @functools.cache
 def _type_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    pattern = compiled()
-    lexicon = pattern.lexicon
-    by_type = {event_type: [lexicon.expand(word) for word in words] for event_type, words in lexicon.type_words.items()}
-    for cue in lexicon.cues:
-        by_type[cue.type].append(lexicon.expand(cue.pattern))
+    lexicon = compiled().lexicon
     return tuple(
-        (event_type, re.compile(rf"(?<![\w-])(?:{'|'.join(words)})(?![\w-])".replace(" ", r"\s+"), re.IGNORECASE))
-        for event_type, words in by_type.items()
+        (
+            event_type,
+            re.compile(rf"(?<![\w-])(?:{'|'.join(lexicon.expand(word) for word in words)})(?![\w-])".replace(" ", r"\s+"), re.IGNORECASE),
+        )
+        for event_type, words in lexicon.type_words.items()
     )
 
 
