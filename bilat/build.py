@@ -189,7 +189,7 @@ def cut_release(
     (release_dir / RECORD_FILE).write_text(canonical_yaml(record), encoding="utf-8")
     changelog = seeds_dir.parent / "CHANGELOG.md"
     previous = changelog.read_text(encoding="utf-8").removeprefix(CHANGELOG_HEAD) if changelog.exists() else ""
-    section = changelog_section(entry, delta, tables["events"])
+    section = changelog_section(entry, delta, tables["events"], checked.release.snapshot)
     changelog.write_text(CHANGELOG_HEAD + section + (f"\n{previous}" if previous else ""), encoding="utf-8")
     (seeds_dir.parent / "CITATION.cff").write_text(citation_cff(record), encoding="utf-8")
     publish(tables, record, Edition(version, entry), seeds_dir, out, release_dir=release_dir)

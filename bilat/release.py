@@ -304,14 +304,22 @@ def check_new_version(latest: ReleaseEntry | None, version: str, date: str) -> N
         raise InputError(problems)
 
 
-def changelog_section(entry: ReleaseEntry, delta: pd.DataFrame, events: pd.DataFrame) -> str:
-    """The CHANGELOG.md section of one release, from its delta rows."""
+def changelog_section(entry: ReleaseEntry, delta: pd.DataFrame, events: pd.DataFrame, snapshot: pd.DataFrame | None = None) -> str:
+    """The CHANGELOG.md section of one release, from its delta rows; ``snapshot``, the last
+    release's events, says which columns of the events table came or went."""
     summaries = events.set_index("event_id")
     lines = [
         f"## {entry.version} ({entry.date})",
         "",
         f"{entry.events} events: {entry.added} added, {entry.changed} changed, {entry.merged} merged, {entry.retired} retired.",
     ]
+    if snapshot is not None and list(snapshot.columns) != list(events.columns):
+        came = [f"`{c}`" for c in events.columns if c not in snapshot.columns]
+        went = [f"`{c}`" for c in snapshot.columns if c not in events.columns]
+        lines += ["", "### Columns of the events table", ""]
+        lines += [f"- added: {', '.join(came)}"] if came else []
+        lines += [f"- removed: {', '.join(went)}"] if went else []
+        lines += [] if came or went else ["- reordered"]
     merged_into = {row.merged_into for row in delta[delta["change"] == Change.merged.value].itertuples()}
     changed_fields = {row.event_id: row.fields for row in delta[delta["change"] == Change.changed.value].itertuples()}
     headings = ((Change.added, "Added"), (Change.changed, "Changed"), (Change.merged, "Merged"), (Change.retired, "Retired"))

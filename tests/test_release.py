@@ -311,3 +311,15 @@ def test_the_changelog_draws_an_agreement_without_a_direction() -> None:
     entry = ReleaseEntry(version="9.0.0", date="2030-01-01", events=2, added=2, changed=0, retired=0)
     section = changelog_section(entry, delta, events)
     assert "- `A` agreement PAK–TUR 2019: Signed." in section and "- `B` sale RUS→IRN 2007: Sold." in section
+
+
+def test_the_changelog_names_the_columns_a_major_release_adds() -> None:
+    from bilat.release import ReleaseEntry, changelog_section
+
+    old = pd.DataFrame({"event_id": ["A"], "summary": ["a"]})
+    new = pd.DataFrame({"event_id": ["A"], "summary": ["a"], "sources": [1]})
+    entry = ReleaseEntry(version="2.0.0", date="2030-01-01", events=1, added=0, changed=1, retired=0)
+    delta = event_delta(old, new, pd.DataFrame({"event_id": [], "reason": [], "merged_into": []}))
+    section = changelog_section(entry, delta, new, old)
+    assert "### Columns of the events table\n\n- added: `sources`" in section and "- `A`: sources" in section
+    assert "Columns" not in changelog_section(entry, delta, new, new)
