@@ -58,7 +58,7 @@ def merge(seeds_dir: Path, keep: str, gone: str, by: str, reason: str | None = N
         date_text=gone_event.date_text,
         date_bounds=gone_event.date_bounds,
         date_reason=gone_event.date_reason,
-        coder_note=gone_event.coder_note,
+        coder_note=" ".join(filter(None, (gone_event.coder_note, _provenance(gone_event, keep)))),
         validated=Validation(by=by, date=(on or dt.date.today()).isoformat()),
     )
     models = dict(files)
@@ -85,6 +85,11 @@ def merge(seeds_dir: Path, keep: str, gone: str, by: str, reason: str | None = N
         _replace(path, canonical_yaml(model))
     report_in = None if keep_path == gone_path else gone_path.parent.name
     return Merged(keep, gone, report_in, repointed, tuple(changed))
+
+
+def _provenance(gone: Event, keep: str) -> str:
+    """Where a merged report came from: the event it was, and who validated that."""
+    return f"Coded first as event {gone.id}, validated by {gone.validated.by} on {gone.validated.date}; merged into {keep}."
 
 
 def _read_events_files(seeds_dir: Path) -> dict[Path, EventsFile]:

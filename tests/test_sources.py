@@ -348,6 +348,7 @@ def test_a_merge_keeps_every_citation_working(tmp_path: Path, capsys: pytest.Cap
     assert f"merged {gone} into {keep.event_id}" in out
     coded = yaml.safe_load((seeds / doc_id / "events.yaml").read_text(encoding="utf-8"))
     assert coded["events"] == [] and coded["reports"][0]["event_id"] == keep.event_id
+    assert f"Coded first as event {gone}, validated by B. Coder on 2026-12-02" in coded["reports"][0]["coder_note"]
     assert {"id": gone, "reason": "one event coded twice", "merged_into": keep.event_id} in yaml.safe_load(
         (seeds / "retired.yaml").read_text(encoding="utf-8")
     )["retired"]
