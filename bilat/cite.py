@@ -4,7 +4,6 @@ to the event with its quotes in context."""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -12,18 +11,11 @@ import pandas as pd
 
 from bilat.api import find_data_dir, read_table
 from bilat.evidence import in_its_sentence
-from bilat.ids import id_problem
+from bilat.ids import canonical_id, id_problem
 from bilat.metadata import DATAPACKAGE_FILE, LIST_SEPARATOR
 from bilat.models import pair_text
 from bilat.problems import CiteError, DataError
 from bilat.release import UNRELEASED_SUFFIX, UNRELEASED_VERSION
-
-_CROCKFORD_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
-
-
-def canonical_id(typed: str) -> str:
-    """Upper case, without spaces or hyphens, with Crockford's look-alikes (I, L → 1; O → 0)."""
-    return re.sub(r"[\s-]", "", typed).upper().translate(_CROCKFORD_ALIASES)
 
 
 @dataclass(frozen=True)

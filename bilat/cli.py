@@ -180,7 +180,9 @@ def _attachment(pair: list[str]) -> tuple[int, str]:
     number, event_id = pair
     if not number.isdigit():
         raise UsageError([f"--attach {number} {event_id}: give the draft's number first, then the event ID"])
-    return int(number), event_id.upper()
+    from bilat.ids import canonical_id
+
+    return int(number), canonical_id(event_id)
 
 
 def command_dupes(args: argparse.Namespace) -> int:
@@ -216,7 +218,9 @@ def command_merge(args: argparse.Namespace) -> int:
     from bilat.merging import merge
 
     by = args.by or os.environ.get("BILAT_CODER", "")
-    merged = merge(args.seeds, args.keep.upper(), args.gone.upper(), by, args.reason)
+    from bilat.ids import canonical_id
+
+    merged = merge(args.seeds, canonical_id(args.keep), canonical_id(args.gone), by, args.reason)
     where = f"a report of it in {merged.report_in}" if merged.report_in else "its evidence"
     print(f"merged {merged.gone} into {merged.keep}: {merged.gone}'s quotes are now {where}, and {merged.gone} is retired")
     if merged.repointed:

@@ -18,7 +18,7 @@ from typing import Any
 from bilat.dates import DateError, DateNormalizer, NormalizedDate, from_bounds, publication_conflict
 from bilat.drafting.support import Support
 from bilat.edtf import overlap
-from bilat.ids import mint_id
+from bilat.ids import id_problem, mint_id
 from bilat.models import FORWARD_STATUSES, ROLES, Actor, DraftBase, EventBase, EventsFile, Rejection, Report, Validation, a_or_an, pair_text
 from bilat.normalize import DocumentFacts, code_document, code_events, report_problems
 from bilat.problems import InputError, Problem, UsageError
@@ -224,9 +224,13 @@ def attachment_problems(
 ) -> list[str]:
     """Why a draft cannot be attached to ``event_id`` as a report of it: the event must be one of
     another document, of the draft's type, status and pair, and the build must accept the report."""
+    if (problem := id_problem(event_id)) is not None:
+        return [f"--attach {number} {event_id}: {problem}"]
     event = next((e for facts in tree.facts for e in facts.events if e.id == event_id), None)
     where = next((facts.doc_id for facts in tree.facts if event in facts.events), None)
-    if event is not None and where != document.doc_id:
+    if event is not None and where == document.doc_id:
+        return [f"draft {number}: {event_id} is coded in this document, which does not report its own events; reject the draft"]
+    if event is not None:
         directed = ROLES[event.type][0] != ROLES[event.type][1]
         pairs = (draft.actor1, draft.actor2), (event.actor1, event.actor2)
         same_pair = pairs[0] == pairs[1] or not directed and set(pairs[0]) == set(pairs[1])
@@ -258,10 +262,13 @@ def review(
     step cannot be taken."""
     drafts = list(coded.drafts)
     accept, reject = _numbers(accept, drafts, "--accept"), _numbers(reject, drafts, "--reject")
-    attached = dict(zip(_numbers([n for n, _ in attach], drafts, "--attach"), (event_id for _, event_id in attach), strict=True))
+    _numbers([n for n, _ in attach], drafts, "--attach")
+    attached: dict[int, str] = {}
+    for number, event_id in attach:
+        attached.setdefault(number, event_id)
     problems = [f"draft {n} is both accepted and rejected" for n in set(accept) & set(reject)]
     problems += [f"draft {n} is both attached and {'accepted' if n in accept else 'rejected'}" for n in attached if n in {*accept, *reject}]
-    problems += [f"--attach: draft {n} is attached to more than one event" for n in attached if sum(m == n for m, _ in attach) > 1]
+    problems += [f"--attach: draft {n} is attached more than once" for n in attached if sum(m == n for m, _ in attach) > 1]
     if reject and not reason:
         problems.append("--reject needs --reason TEXT: why the draft is not an event")
     if (accept or reject or attached) and not by:
@@ -294,15 +301,30 @@ def review(
 
 
 def with_report(reports: Sequence[Report], new: Report) -> list[Report]:
-    """``reports`` with ``new`` added; when the document already reports that event, its quotes join
-    the existing report (which keeps its date, or takes the new one's when it had none)."""
+    """``reports`` with ``new`` added; when the document already reports that event, its quotes
+    and note join the existing report, which takes the new one's date when it had none. Two
+    different dates of one event from one document are a UsageError: the coder gives it one."""
+    dating = ("date_text", "date_bounds", "date_reason")
     for i, report in enumerate(reports):
-        if report.event_id == new.event_id:
-            evidence = [*report.evidence, *(quote for quote in new.evidence if quote not in report.evidence)]
-            dated = report.date_text is not None or report.date_bounds is not None
-            date = {} if dated else new.model_dump(include={"date_text", "date_bounds", "date_reason"})
-            return [*reports[:i], report.model_copy(update={"evidence": evidence, **date}), *reports[i + 1 :]]
+        if report.event_id != new.event_id:
+            continue
+        had, given = report.model_dump(include=set(dating)), new.model_dump(include=set(dating))
+        if any(had.values()) and any(given.values()) and had != given:
+            raise UsageError(
+                [
+                    f"this document already reports {new.event_id} dated {_dating(had)}, and the quotes added to it date it "
+                    f"{_dating(given)}: give the report one date first"
+                ]
+            )
+        evidence = [*report.evidence, *(quote for quote in new.evidence if quote not in report.evidence)]
+        note = " ".join(dict.fromkeys(filter(None, (report.coder_note, new.coder_note)))) or None
+        update = {"evidence": evidence, "coder_note": note, **({} if any(had.values()) else given)}
+        return [*reports[:i], report.model_copy(update=update), *reports[i + 1 :]]
     return [*reports, new]
+
+
+def _dating(fields: dict[str, str | None]) -> str:
+    return repr(fields["date_text"]) if fields["date_text"] else f"{fields['date_bounds']} ({fields['date_reason']})"
 
 
 def save(path: Path, coded: EventsFile) -> None:

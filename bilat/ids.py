@@ -9,6 +9,7 @@ three check symbols that are not URL-safe (``* $ =``), so every ID is safe in a 
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable
 
@@ -53,3 +54,11 @@ def mint_id(taken: set[str] | frozenset[str], random_bits: Callable[[int], int] 
         candidate = data + check_symbol(data)
         if candidate[-1] not in URL_UNSAFE_CHECKS and candidate not in taken:
             return candidate
+
+
+_CROCKFORD_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def canonical_id(typed: str) -> str:
+    """An ID as a reader types it, made canonical: upper case, without spaces or hyphens, with Crockford's look-alikes (I, L → 1; O → 0)."""
+    return re.sub(r"[\s-]", "", typed).upper().translate(_CROCKFORD_ALIASES)

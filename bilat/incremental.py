@@ -35,10 +35,10 @@ from bilat.release import RECORD_FILE, SNAPSHOT_FILE, ReleasedIds, released_ids
 from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 RACY_NS = 2_000_000_000
 """Files modified this close to the cache's writing are hashed again: a coarse clock could give a later edit the same time."""
-LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex")
+LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex", "countrycode", "countryinfo")
 SEED_FILES = ("events.yaml", "document.txt")
 
 Stat = tuple[int, int, int, int]
@@ -220,7 +220,7 @@ def _release(release_dir: Path, cached: _Release, problems: list[Problem]) -> _R
 
 def _context_key(seeds_dir: Path, actor_codes: frozenset[str] | None, registry: list[Actor]) -> str:
     """Everything besides a document's own files that its results depend on: the registry's
-    names and aliases too, by which a report's quotes name their actors."""
+    entries too (names, aliases, kinds), by which a report's quotes name their actors."""
     digest = hashlib.sha256()
     for source in sorted(
         [*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("drafting/*.py"), *Path(__file__).parent.glob("drafting/*.yaml")]
@@ -228,7 +228,7 @@ def _context_key(seeds_dir: Path, actor_codes: frozenset[str] | None, registry: 
         digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
     versions = [sys.version] + [f"{name} {importlib.metadata.version(name)}" for name in LIBRARIES]
     codes = sorted(actor_codes) if actor_codes is not None else ["(unreadable)"]
-    names = [actor.model_dump_json(include={"code", "name", "aliases"}) for actor in registry]
+    names = [actor.model_dump_json() for actor in registry]
     for part in (*versions, seeds_dir.as_posix(), *codes, *names):
         digest.update(part.encode() + b"\0")
     return f"{CACHE_FORMAT}:{digest.hexdigest()}"

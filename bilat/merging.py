@@ -44,13 +44,22 @@ def merge(seeds_dir: Path, keep: str, gone: str, by: str, reason: str | None = N
     """Merge event ``gone`` into ``keep``, stamping the report it becomes with ``by`` and ``on``."""
     from bilat.build import check
 
-    check(seeds_dir)
+    checked = check(seeds_dir)
+    own_dates = {coded.event.id: coded.date for coding in checked.codings for coded in coding.coded}
     files = _read_events_files(seeds_dir)
     retired_path = seeds_dir / "retired.yaml"
     retired, _ = read_yaml_model(retired_path, retired_path.as_posix(), RetiredIds)
     where = {event.id: path for path, model in files.items() for event in model.events}
     _refuse(keep, gone, where, files, retired, by)
     keep_path, gone_path = where[keep], where[gone]
+    kept, lost = own_dates[keep], own_dates[gone]
+    if keep_path == gone_path and (kept.start, kept.end) != (lost.start, lost.end):
+        raise UsageError(
+            [
+                f"{keep} and {gone} are both coded in {keep_path.parent.name}, dated {kept.edtf} and {lost.edtf}: one document "
+                f"gives one event one date, so make the two dates one (in {keep}) before merging"
+            ]
+        )
     gone_event = _event(files[gone_path], gone)
     report = Report(
         event_id=keep,
@@ -62,6 +71,9 @@ def merge(seeds_dir: Path, keep: str, gone: str, by: str, reason: str | None = N
         validated=Validation(by=by, date=(on or dt.date.today()).isoformat()),
     )
     models = dict(files)
+    keep_event = _event(files[keep_path], keep)
+    if gone_event.follows is not None and keep_event.follows is None:  # GONE's place in its visit or deal becomes KEEP's
+        models[keep_path] = _with_event(models[keep_path], keep_event.model_copy(update={"follows": gone_event.follows}))
     without = models[gone_path].model_copy(update={"events": [e for e in models[gone_path].events if e.id != gone]})
     models[gone_path] = _add_report(without, gone_path == keep_path, keep, report)
     repointed = 0
@@ -85,6 +97,10 @@ def merge(seeds_dir: Path, keep: str, gone: str, by: str, reason: str | None = N
         _replace(path, canonical_yaml(model))
     report_in = None if keep_path == gone_path else gone_path.parent.name
     return Merged(keep, gone, report_in, repointed, tuple(changed))
+
+
+def _with_event(model: EventsFile, event: Event) -> EventsFile:
+    return model.model_copy(update={"events": [event if e.id == event.id else e for e in model.events]})
 
 
 def _provenance(gone: Event, keep: str) -> str:
@@ -135,6 +151,8 @@ def _refuse(keep: str, gone: str, where: dict[str, Path], files: dict[Path, Even
         )
     if kept.follows == gone or lost.follows == keep:
         problems.append(f"one of {keep} and {gone} follows the other: they are two steps, not one event")
+    elif None not in (kept.follows, lost.follows) and kept.follows != lost.follows:
+        problems.append(f"{keep} follows {kept.follows} and {gone} follows {lost.follows}: make them follow the same event first")
     if problems:
         raise UsageError(problems)
 

@@ -383,12 +383,7 @@ def _code_report(
         return None, None
     if len(quotes) != len(report.evidence):
         return None, None
-    readings: dict[bool, NormalizedDate | str | None] = {}
-    for forward in (False, True):
-        try:
-            readings[forward] = None if _date_label(report) is None else _read_date(report, document.published, forward, normalizer)
-        except DateError as err:
-            readings[forward] = str(err)
+    readings = {False: _report_reading(report, document.published, normalizer), True: _plan_reading(report, document.published, normalizer)}
     text = " ".join(quote.quote for quote in quotes)
     support = support if support is not None else Support(())
     facts = ReportFacts(
@@ -401,6 +396,37 @@ def _code_report(
     )
     dated = {forward: reading if isinstance(reading, NormalizedDate) else None for forward, reading in readings.items()}
     return CodedReport(report, document.doc_id, dated[False], dated[True], written, tuple(quotes)), facts
+
+
+def _report_reading(report: Report, published: Bounds, normalizer: DateNormalizer) -> NormalizedDate | str | None:
+    """A report's date read as a past event's, as any event's date is; the problem instead, or None when it gives no date."""
+    if _date_label(report) is None:
+        return None
+    try:
+        return _read_date(report, published, False, normalizer)
+    except DateError as err:
+        return str(err)
+
+
+def _plan_reading(report: Report, published: Bounds, normalizer: DateNormalizer) -> NormalizedDate | str | None:
+    """A report's date of a planned event. The report may be written before the plan's date or
+    after it ("had planned to visit in December"), so its date may lie on either side of its
+    publication; a date whose year would have to be inferred one way or the other is not read."""
+    if _date_label(report) is None:
+        return None
+    if report.date_text is None:
+        return from_bounds(report.date_bounds, report.date_reason)
+    try:
+        ahead, behind = (normalizer.from_text(report.date_text, published, forward) for forward in (True, False))
+    except DateError as err:
+        return str(err)
+    if (ahead.start, ahead.end) != (behind.start, behind.end):
+        return (
+            f"{report.date_text!r} gives no year, and a report of a plan may be written before or after its date, so the year "
+            f"could be {ahead.start.year if ahead.start else '?'} or {behind.start.year if behind.start else '?'}; "
+            "give date_bounds and date_reason"
+        )
+    return ahead
 
 
 def _reading(reading: NormalizedDate | str | None) -> tuple | None:
@@ -471,6 +497,7 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
                 )
             else:
                 dated.setdefault(report.event_id, []).append((document, report, reading))
+    agreed_spans: dict[str, tuple] = {}
     for event_id, reports in dated.items():
         _, event = events[event_id]
         agreed, by = (event.first_day, event.last_day), [f"{events[event_id][0].doc_id} ({event.date_label})"]
@@ -485,6 +512,25 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
                 continue
             agreed = narrower
             by.append(f"{document.doc_id} ({report.date_label})")
+        agreed_spans[event_id] = agreed
+    return problems + _agreed_follows_problems(documents, agreed_spans)
+
+
+def _agreed_follows_problems(documents: Sequence[DocumentFacts], agreed: dict[str, tuple]) -> list[Problem]:
+    """``follows`` must still hold between the dates the sources agree on: the earlier step may not start after the later ends."""
+    own = {event.id: (event.first_day, event.last_day) for document in documents for event in document.events if event.id}
+    problems = []
+    for document in documents:
+        for event in document.events:
+            if event.follows is None or event.follows not in own or not ({event.id, event.follows} & set(agreed)):
+                continue
+            (first, _), (_, last) = agreed.get(event.follows, own[event.follows]), agreed.get(event.id, own[event.id])
+            if first is not None and last is not None and first > last:
+                message = (
+                    f"by the dates their sources agree on, {event.follows} ({_span(*agreed.get(event.follows, own[event.follows]))}) "
+                    f"starts after this event ({_span(*agreed.get(event.id, own[event.id]))}) ends; check the reports' dates"
+                )
+                problems.append(document.located.problem(("events", event.index, "follows"), message))
     return problems
 
 

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from bilat.dates import DateError, DateNormalizer
 from bilat.drafts import Tree, draft_date, review, save
 from bilat.evidence import fold_document, in_its_sentence, locate
+from bilat.ids import canonical_id
 from bilat.models import Draft, DraftBase, EventsFile, pair_text
 from bilat.problems import UsageError
 from bilat.seeds import SourceDocument
@@ -171,7 +172,7 @@ def _go_through(
         elif key == "t":
             default = draft.possible_duplicate
             out(f"attach as a report of which event? [{default}] " if default else "attach as a report of which event? (its ID) ")
-            event_id = keys.line().strip().upper() or default
+            event_id = canonical_id(keys.line()) or default
             try:
                 if not event_id:
                     raise UsageError(["no event ID given; nothing done"])

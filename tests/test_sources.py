@@ -442,3 +442,99 @@ def test_a_reports_quotes_are_read_for_their_actors_and_type(quote: str, actors:
     support = Support([actor for _, actor in load_lists(ROOT / "seeds").actors])
     assert actors <= support.actors(quote, quote) and event_type in support.types(quote)
     assert not support.types("Relations between the two have long been cordial.")
+
+
+def new_document(seeds: Path, text: str, published: str, events: list[dict], reports: list[dict]) -> str:
+    raw = text.encode()
+    doc_id = hashlib.sha256(raw).hexdigest()[:16]
+    (seeds / doc_id).mkdir()
+    (seeds / doc_id / "document.txt").write_bytes(raw)
+    block = {"title": "A report", "published": published, "published_basis": "printed", "language": "en"}
+    coded = {"document": block | {"sha256": hashlib.sha256(raw).hexdigest()}, "events": events, "reports": reports}
+    (seeds / doc_id / "events.yaml").write_text(yaml.safe_dump(coded, sort_keys=False), encoding="utf-8")
+    return doc_id
+
+
+STAMP = {"by": "A. Coder", "date": "2026-12-02"}
+
+
+def test_a_plan_reported_after_its_date_is_read_on_either_side_of_publication(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = project / "seeds"
+    published = pd.read_parquet(ROOT / "data" / "events.parquet")
+    plan = published[published.status == "planned"].iloc[0]
+    year = (day(plan.date_start) or dt.date(2000, 1, 1)).year
+    later = dt.date(year + 1, 1, 10)
+
+    def reported(when: str) -> str:
+        quote = f"Turkish President Erdogan had planned to visit Tehran in {when}"
+        text = f"{later:%d %B %Y} - {quote}, officials recalled.\n"
+        report = {"event_id": plan.event_id, "evidence": [{"quote": quote}], "date_text": when, "validated": dict(STAMP)}
+        return new_document(seeds, text, later.isoformat(), [], [report])
+
+    vague = reported("December")
+    code, _, err = run(capsys, "check", "--no-cache", "--seeds", seeds)
+    assert code == 1 and "a report of a plan may be written before or after its date" in err, err
+    shutil.rmtree(seeds / vague)
+    reported(f"December {year}")
+    events = built(capsys, project)["events"].set_index("event_id")
+    assert day(events.loc[plan.event_id, "date_end"]) == dt.date(year, 12, 31), "a report after the plan's date still narrows it"
+
+
+def test_follows_holds_between_the_dates_the_sources_agree_on(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = project / "seeds"
+    taken = set(pd.read_parquet(ROOT / "data" / "events.parquet").event_id)
+    agreed_id = mint_id(taken)
+    delivered_id = mint_id({*taken, agreed_id})
+
+    def sale(event_id: str, status: str, quote: str, **more: str) -> dict:
+        event = {"id": event_id, "type": "sale", "status": status, "actor1": "RUS", "actor2": "TUR", "date_text": "2015"}
+        return event | {"summary": "Russia sold Turkey missiles.", "evidence": [{"quote": quote}], "validated": dict(STAMP), **more}
+
+    text = "MOSCOW, 5 January 2016 - Russia agreed to sell Turkey missiles in 2015 and delivered the missiles to Turkey in 2015.\n"
+    agreed = sale(agreed_id, "agreed", "Russia agreed to sell Turkey missiles in 2015")
+    delivered = sale(delivered_id, "delivered", "delivered the missiles to Turkey in 2015", follows=agreed_id)
+    new_document(seeds, text, "2016-01-05", [agreed, delivered], [])
+    first, second = "Russia agreed in November 2015 to sell Turkey missiles", "Russia delivered them to Turkey in February 2015"
+    reports = [
+        {"event_id": agreed_id, "evidence": [{"quote": first}], "date_text": "November 2015", "validated": dict(STAMP)},
+        {"event_id": delivered_id, "evidence": [{"quote": second}], "date_text": "February 2015", "validated": dict(STAMP)},
+    ]
+    new_document(seeds, f"ANKARA, 9 March 2016 - {first}; {second}.\n", "2016-03-09", [], reports)
+    code, _, err = run(capsys, "check", "--no-cache", "--seeds", seeds)
+    assert code == 1 and f"by the dates their sources agree on, {agreed_id}" in err and "events[1].follows" in err, err
+
+
+def test_attach_and_merge_refuse_what_would_lose_a_date(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    seeds = project / "seeds"
+    published = pd.read_parquet(ROOT / "data" / "events.parquet")
+    by_doc = published.groupby(["doc_id", "event_type", "status", "actor1", "actor2"])
+    same = next((group for _, group in by_doc if len(group) > 1 and group.date.nunique() > 1), None)
+    if same is not None:
+        code, _, err = run(capsys, "merge", same.event_id.iloc[0], same.event_id.iloc[1], "--by", "A", "--seeds", seeds)
+        assert code == 2 and "one document gives one event one date" in err
+    doc_id = add_document(capsys, seeds, SECOND_CODING, "Shoigu in Tehran")
+    assert run(capsys, "draft", doc_id, "--seeds", seeds)[0] == 0
+    for attach, expected in (
+        (["--attach", "1", "hello"], "--attach 1 HE110: "),
+        (["--attach", "1", published.event_id.iloc[0], "--attach", "1", published.event_id.iloc[1]], "attached more than once"),
+    ):
+        code, _, err = run(capsys, "review", doc_id, *attach, "--by", "A", "--seeds", seeds)
+        assert code == 2 and expected in err, err
+
+
+def test_quotes_added_to_a_report_keep_one_date_and_every_note() -> None:
+    from bilat.drafts import with_report
+    from bilat.models import Report
+    from bilat.problems import UsageError
+
+    def report(quote: str, **more: str) -> Report:
+        return Report.model_validate({"event_id": "CB31KRM6G", "evidence": [{"quote": quote}], "validated": dict(STAMP), **more})
+
+    first = report("Shoigu visited Tehran", date_text="January", coder_note="From the lead.")
+    (joined,) = with_report([first], report("the visit", coder_note="Second mention."))
+    assert [q.quote for q in joined.evidence] == ["Shoigu visited Tehran", "the visit"] and joined.date_text == "January"
+    assert joined.coder_note == "From the lead. Second mention."
+    (dated,) = with_report([report("the visit")], first)
+    assert dated.date_text == "January"
+    with pytest.raises(UsageError, match="give the report one date first"):
+        with_report([first], report("in February", date_text="February"))
