@@ -455,6 +455,8 @@ class _Generator:
         self.log: list[tuple[str, Any]] = []
         self.history: dict[tuple[str, str, str], list[tuple[str, str, dt.date | None, dt.date | None]]] = {}
         self.forced = [(t, s) for t in STATUSES for s in STATUSES[t]]
+        self.reported_start: dict[str, dt.date] = {}
+        """The start of an event's dates as its reports have narrowed it, by ID: what a later step must not end before."""
 
     def checkpoint(self) -> tuple[int, int]:
         return len(self.log), len(self.forced)
@@ -707,6 +709,7 @@ class _Generator:
         for event_id, earlier_status, start, _ in reversed(self.history.get((kind, *sorted(a.code for a in pair)), [])):
             if earlier_status not in before:
                 continue
+            start = self.reported_start.get(event_id, start)
             # Never one that starts after this event ends; when both starts are known, not a later start either.
             if start is None or (when.end is None or start <= when.end) and (when.start is None or start <= when.start):
                 return event_id
@@ -1012,6 +1015,8 @@ class _Reporter:
         self.actors = {a.code: a for a in actors}
         self.by_dyad: dict[tuple[str, ...], list[_Reportable]] = {}
         self.events: list[_Reportable] = []
+        self.linked: set[str] = set()
+        """IDs on either end of a follows link: a report does not narrow them, which could put a step before the one it follows."""
 
     def remember(self, doc: _Document, coded: list[_Coded]) -> None:
         for event in coded:
@@ -1073,8 +1078,12 @@ class _Reporter:
         """(how dated, phrase, date text, start, end): the coding document's bounds written this
         document's way, a date inside what the sources agree on, or none."""
         dating = self.rng.choices(list(REPORT_DATING), list(REPORT_DATING.values()))[0]
-        # One that cannot be had (the same date as a coder's bounds, more precise than one day) gives way to the other.
-        for way in {"equal": ("equal", "precise"), "precise": ("precise", "equal"), "none": ()}[dating]:
+        # One that cannot be had (the same date as a coder's bounds, more precise than one day) gives way to the
+        # other; an event on either end of a follows link is never narrowed.
+        ways = {"equal": ("equal", "precise"), "precise": ("precise", "equal"), "none": ()}[dating]
+        if event.record.get("id") in self.linked:
+            ways = tuple(way for way in ways if way == "equal")
+        for way in ways:
             written = self._precise(event, doc) if way == "precise" else self._equal(event, doc)
             if written is not None:
                 return (way, *written)
@@ -1146,9 +1155,10 @@ class _Reporter:
 
     @staticmethod
     def _yearless(day: dt.date, of_month: int | None, doc: _Document, forward: bool) -> bool:
-        """Whether this document can leave out the year: bilat infers the right one from its publication."""
+        """Whether this document can leave out the year: bilat infers the right one from its publication.
+        Never for a plan, which a report may look forward or back to, so bilat would not infer it."""
         anchor = (doc.end or doc.start) if forward else doc.start
-        if not doc.day_precise or abs((day - anchor).days) > 300 or (day.month, day.day) == (2, 29):
+        if forward or not doc.day_precise or abs((day - anchor).days) > 300 or (day.month, day.day) == (2, 29):
             return False
         return _inferred_year(day.month, of_month, anchor, forward) == day.year
 
@@ -1331,6 +1341,7 @@ def _write_document(gen: _Generator, reporter: _Reporter, folder: Path, doc: _Do
         raise _Collision
     # The generator's Random is done with this document: reports come from the reporter's, so that
     # the events of the documents that follow are drawn as they would be without them.
+    reporter.linked |= {end for event in coded if event.record.get("follows") for end in (event.record["follows"], event.record["id"])}
     reports, text = _add_reports(reporter, doc, header, paragraphs, list(quotes.values())) or ([], text)
     if doc.typographic:
         text = _typographic(text)
@@ -1350,6 +1361,7 @@ def _write_document(gen: _Generator, reporter: _Reporter, folder: Path, doc: _Do
     (folder / "document.txt").write_bytes(raw)
     (folder / "events.yaml").write_bytes(canonical_yaml(EventsFile.model_validate(record)).encode("utf-8"))
     reporter.commit(reports)
+    gen.reported_start |= {r.event.record["id"]: r.event.low for r in reports if r.event.low is not None}
     return coded
 
 
