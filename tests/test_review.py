@@ -154,12 +154,10 @@ def read_until(descriptor: int, wanted: bytes, seconds: float = 60.0) -> bytes:
     return seen
 
 
-def test_the_interactive_review_at_a_terminal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def review_at_a_terminal(project: Path, doc_id: str) -> tuple[subprocess.Popen, int]:
+    """``bilat review DOC_ID`` with a pseudo-terminal for its input and output: the process, and the terminal's side to type on."""
     import pty
 
-    doc_id = added(capsys, project, WIRE, "Turkish minister in Islamabad")
-    total = len(drafts_of(capsys, project, doc_id))
-    assert total >= 2
     leader, follower = pty.openpty()
     environment = {**os.environ, "BILAT_CODER": "C. Coder", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
@@ -170,6 +168,14 @@ def test_the_interactive_review_at_a_terminal(project: Path, capsys: pytest.Capt
         env=environment,
     )
     os.close(follower)
+    return process, leader
+
+
+def test_the_interactive_review_at_a_terminal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc_id = added(capsys, project, WIRE, "Turkish minister in Islamabad")
+    total = len(drafts_of(capsys, project, doc_id))
+    assert total >= 2
+    process, leader = review_at_a_terminal(project, doc_id)
     try:
         shown = read_until(leader, b"[q]uit > ")
         assert f"draft 1 of {total}".encode() in shown and b"cues:" in shown and b"[[" in shown
@@ -194,22 +200,11 @@ def test_the_interactive_review_at_a_terminal(project: Path, capsys: pytest.Capt
 
 
 def test_at_a_terminal_a_possible_duplicate_is_attached_to_its_event(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import pty
-
     doc_id = added(capsys, project, SECOND_REPORT, "Shoigu in Tehran")
     drafts = drafts_of(capsys, project, doc_id)
     first = drafts[0]
     assert first.get("possible_duplicate"), "the first draft repeats a seed event"
-    leader, follower = pty.openpty()
-    environment = {**os.environ, "BILAT_CODER": "C. Coder", "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bilat.cli", "review", doc_id, "--seeds", str(project / "seeds")],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=environment,
-    )
-    os.close(follower)
+    process, leader = review_at_a_terminal(project, doc_id)
     try:
         shown = read_until(leader, b"[q]uit > ")
         assert f"possible duplicate of event {first['possible_duplicate']}".encode() in shown
