@@ -1173,8 +1173,7 @@ class _Reporter:
         happened with words of the event's type."""
         rng, record = self.rng, event.record
         a, b = event.actors
-        # A capital for a state; no other actor has one, and bilat does not read "Kurdistan Workers' Party" (the
-        # registry's name of the PKK) as a name, so the others go by their display names.
+        # A capital for a state; no other actor has one, so the others go by their display names.
         values = dict(
             A=rng.choice([a.display, a.display, a.capital if a.kind == "state" else a.display]),
             B=rng.choice([b.display, b.display, b.capital if b.kind == "state" else b.display]),
@@ -1207,7 +1206,6 @@ class _Reporter:
             topic = " and ".join(DOMAIN_TEXT[d] for d in record["domains"])
             values["what"] = f'the "{title}"' if rng.random() < 0.3 else f"the {noun} on {topic}"
             templates = {
-                # "Proposed" alone is no word of an agreement to bilat, nor is "contract": each says "deal" too.
                 "proposed": [
                     "{When}{A} proposed {what} to {B}, a deal diplomats said was still under discussion.",
                     "{A} put forward {what} to {B}{when}, but no deal has been signed.",
