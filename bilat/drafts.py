@@ -241,7 +241,7 @@ def attachment_problems(
     trial = replace(document, events=(), dismissed=(), rejected=(), reports=((0, draft.as_report(event_id)),))
     coding = code_document(trial, tree.seeds.actor_codes, normalizer, Support(tree.actors))
     others = [facts for facts in tree.facts if facts.doc_id != document.doc_id]
-    found = [*coding.problems, *report_problems([*others, coding.facts], tree.seeds.retired, some_unread=False)]
+    found = [*coding.problems, *report_problems([*others, coding.facts], tree.seeds.retired, some_unread=False).problems]
     return [f"draft {number}: {problem.field.removeprefix('reports[0].')}: {problem.message}" for problem in found]
 
 

@@ -35,7 +35,7 @@ from bilat.release import RECORD_FILE, SNAPSHOT_FILE, ReleasedIds, released_ids
 from bilat.seeds import DOC_ID, SourceDocument, folder_entries, load_document, load_lists, loading
 from bilat.yamlio import Locator
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 RACY_NS = 2_000_000_000
 """Files modified this close to the cache's writing are hashed again: a coarse clock could give a later edit the same time."""
 LIBRARIES = ("pydantic", "pydantic-core", "dateparser", "PyYAML", "regex", "countrycode", "countryinfo")

@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -108,11 +108,14 @@ class EventFacts(NamedTuple):
     first_day: int | None
     last_day: int | None
     """The date's bounds as proleptic Gregorian ordinals; both None when the event could not be coded."""
-    forward: bool
-    """Whether its status puts it after publication (a planned visit)."""
     date_label: str
     """How its document dates it, for messages."""
     status: str
+
+    @property
+    def forward(self) -> bool:
+        """Whether its status puts it after publication (a planned visit)."""
+        return self.status in FORWARD_STATUSES
 
 
 @dataclass(frozen=True)
@@ -183,8 +186,9 @@ def tree_problems(
     sequence of checks behind both a build and ``bilat check``. ``load_problems`` holds those of
     the registry and the tombstones too."""
     problems = [*load_problems, *registry_problems(lists), *coding_problems, *release_problems]
-    problems += cross_document_problems(documents, lists.retired, lists.located_retired, some_unread=bool(load_problems))
-    problems += report_problems(documents, lists.retired, some_unread=bool(load_problems))
+    reports = report_problems(documents, lists.retired, some_unread=bool(load_problems))
+    problems += cross_document_problems(documents, lists.retired, lists.located_retired, bool(load_problems), reports.agreed)
+    problems += reports.problems
     live = {event.id for document in documents for event in document.events if event.id}
     problems += lost_id_problems(released, live, {t.id for _, t in lists.retired}, f"{seeds_label}/retired.yaml", load_problems)
     return problems
@@ -207,12 +211,17 @@ def registry_problems(seeds: Seeds) -> list[Problem]:
 
 
 def cross_document_problems(
-    documents: Sequence[DocumentFacts], retired: Sequence[tuple[int, Tombstone]], located_retired: LocatedData | None, some_unread: bool
+    documents: Sequence[DocumentFacts],
+    retired: Sequence[tuple[int, Tombstone]],
+    located_retired: LocatedData | None,
+    some_unread: bool,
+    agreed: Mapping[str, Span] | None = None,
 ) -> list[Problem]:
     """IDs and ``follows`` links across the whole tree. ``some_unread``: files failed to load, so an
-    ID that is not found may be in one of them."""
+    ID that is not found may be in one of them. ``agreed``: the spans that events' reports narrowed
+    their dates to, by ID, which ``follows`` must hold between."""
     scope = "events that passed validation" if some_unread else "seeds"
-    return _id_problems(documents, retired, located_retired, scope) + _follows_problems(documents, scope)
+    return _id_problems(documents, retired, located_retired, scope) + _follows_problems(documents, scope, agreed or {})
 
 
 def _id_problems(
@@ -304,7 +313,6 @@ def code_document(
             e.actor1,
             e.actor2,
             *(_ordinals(dates[i]) if i in dates else (None, None)),
-            e.status in FORWARD_STATUSES,
             _date_label(e),
             e.status.value,
         )
@@ -437,7 +445,17 @@ def _reading(reading: NormalizedDate | str | None) -> tuple | None:
     return tuple(Reading(reading.edtf, *_ordinals(reading), None))
 
 
-def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[int, Tombstone]], some_unread: bool) -> list[Problem]:
+Span = tuple[int | None, int | None]
+"""Inclusive bounds as proleptic Gregorian ordinals; None is open."""
+
+
+class ReportCheck(NamedTuple):
+    problems: list[Problem]
+    agreed: dict[str, Span]
+    """The span each event's sources agree on, by ID, where its reports narrow its own."""
+
+
+def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[int, Tombstone]], some_unread: bool) -> ReportCheck:
     """Each report must name a live event of another document, once; its quotes must name the
     event's two actors and speak of its type; and its date must overlap what the event's other
     sources say."""
@@ -497,7 +515,7 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
                 )
             else:
                 dated.setdefault(report.event_id, []).append((document, report, reading))
-    agreed_spans: dict[str, tuple] = {}
+    agreed_spans: dict[str, Span] = {}
     for event_id, reports in dated.items():
         _, event = events[event_id]
         agreed, by = (event.first_day, event.last_day), [f"{events[event_id][0].doc_id} ({event.date_label})"]
@@ -512,26 +530,9 @@ def report_problems(documents: Sequence[DocumentFacts], retired: Sequence[tuple[
                 continue
             agreed = narrower
             by.append(f"{document.doc_id} ({report.date_label})")
-        agreed_spans[event_id] = agreed
-    return problems + _agreed_follows_problems(documents, agreed_spans)
-
-
-def _agreed_follows_problems(documents: Sequence[DocumentFacts], agreed: dict[str, tuple]) -> list[Problem]:
-    """``follows`` must still hold between the dates the sources agree on: the earlier step may not start after the later ends."""
-    own = {event.id: (event.first_day, event.last_day) for document in documents for event in document.events if event.id}
-    problems = []
-    for document in documents:
-        for event in document.events:
-            if event.follows is None or event.follows not in own or not ({event.id, event.follows} & set(agreed)):
-                continue
-            (first, _), (_, last) = agreed.get(event.follows, own[event.follows]), agreed.get(event.id, own[event.id])
-            if first is not None and last is not None and first > last:
-                message = (
-                    f"by the dates their sources agree on, {event.follows} ({_span(*agreed.get(event.follows, own[event.follows]))}) "
-                    f"starts after this event ({_span(*agreed.get(event.id, own[event.id]))}) ends; check the reports' dates"
-                )
-                problems.append(document.located.problem(("events", event.index, "follows"), message))
-    return problems
+        if agreed != (event.first_day, event.last_day):
+            agreed_spans[event_id] = agreed
+    return ReportCheck(problems, agreed_spans)
 
 
 def _date_field(report: ReportFacts) -> str:
@@ -610,8 +611,9 @@ def _as_written(date_text: str | None, quotes: list[LocatedQuote]) -> str | None
     return None
 
 
-def _follows_problems(documents: Sequence[DocumentFacts], scope: str) -> list[Problem]:
-    """``follows`` must name another event of the same type and dyad, not later, with no cycle."""
+def _follows_problems(documents: Sequence[DocumentFacts], scope: str, agreed: Mapping[str, Span]) -> list[Problem]:
+    """``follows`` must name another event of the same type and dyad, not later (by the dates its
+    sources agree on, ``agreed``, where reports narrowed them), with no cycle."""
     places: dict[str, EventFacts] = {}
     for document in documents:
         for event in document.events:
@@ -633,11 +635,25 @@ def _follows_problems(documents: Sequence[DocumentFacts], scope: str) -> list[Pr
             message = f"{event.follows} is {a_or_an(earlier.type)}, not {a_or_an(event.type)}"
         elif {earlier.actor1, earlier.actor2} != {event.actor1, event.actor2}:
             message = f"{event.follows} is between other actors"
-        elif earlier.first_day is not None and event.last_day is not None and earlier.first_day > event.last_day:
+        elif _starts_after(_dates(earlier, agreed), _dates(event, agreed)):
             message = f"{event.follows} starts after this event ends"
+            if {earlier.id, event.id} & agreed.keys():
+                message = (
+                    f"by the dates their sources agree on, {event.follows} ({_span(*_dates(earlier, agreed))}) starts after this event "
+                    f"({_span(*_dates(event, agreed))}) ends; check the reports' dates"
+                )
         if message:
             problems.append(document.located.problem(("events", event.index, "follows"), message))
     return problems
+
+
+def _dates(event: EventFacts, agreed: Mapping[str, Span]) -> Span:
+    """The event's span: what its sources agree on, where reports narrowed it, else its own."""
+    return agreed.get(event.id, (event.first_day, event.last_day))
+
+
+def _starts_after(earlier: Span, later: Span) -> bool:
+    return earlier[0] is not None and later[1] is not None and earlier[0] > later[1]
 
 
 def _in_cycle(start: str, follows: dict[str, str | None]) -> bool:
