@@ -3,12 +3,14 @@ coder runs them, at a terminal or with flags; drafts never reach data/."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -154,8 +156,10 @@ def read_until(descriptor: int, wanted: bytes, seconds: float = 60.0) -> bytes:
     return seen
 
 
-def review_at_a_terminal(project: Path, doc_id: str) -> tuple[subprocess.Popen, int]:
-    """``bilat review DOC_ID`` with a pseudo-terminal for its input and output: the process, and the terminal's side to type on."""
+@contextlib.contextmanager
+def review_at_a_terminal(project: Path, doc_id: str) -> Iterator[tuple[subprocess.Popen, int]]:
+    """``bilat review DOC_ID`` with a pseudo-terminal for its input and output: the process, and the
+    terminal's side to type on; the process is killed if it is still running at the end."""
     import pty
 
     leader, follower = pty.openpty()
@@ -168,15 +172,19 @@ def review_at_a_terminal(project: Path, doc_id: str) -> tuple[subprocess.Popen, 
         env=environment,
     )
     os.close(follower)
-    return process, leader
+    try:
+        yield process, leader
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
 
 
 def test_the_interactive_review_at_a_terminal(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc_id = added(capsys, project, WIRE, "Turkish minister in Islamabad")
     total = len(drafts_of(capsys, project, doc_id))
     assert total >= 2
-    process, leader = review_at_a_terminal(project, doc_id)
-    try:
+    with review_at_a_terminal(project, doc_id) as (process, leader):
         shown = read_until(leader, b"[q]uit > ")
         assert f"draft 1 of {total}".encode() in shown and b"cues:" in shown and b"[[" in shown
         os.write(leader, b"a")
@@ -189,10 +197,6 @@ def test_the_interactive_review_at_a_terminal(project: Path, capsys: pytest.Capt
         os.write(leader, b"q")
         shown += read_until(leader, b"drafts left")
         assert process.wait(timeout=60) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(leader)
     assert f"1 accepted, 0 attached, 1 rejected, {total - 2} drafts left".encode() in shown
     coded = events_yaml(project, doc_id)
     assert coded["events"][0]["validated"]["by"] == "C. Coder" and coded["rejected"][0]["reason"] == "a background mention"
@@ -204,8 +208,7 @@ def test_at_a_terminal_a_possible_duplicate_is_attached_to_its_event(project: Pa
     drafts = drafts_of(capsys, project, doc_id)
     first = drafts[0]
     assert first.get("possible_duplicate"), "the first draft repeats a seed event"
-    process, leader = review_at_a_terminal(project, doc_id)
-    try:
+    with review_at_a_terminal(project, doc_id) as (process, leader):
         shown = read_until(leader, b"[q]uit > ")
         assert f"possible duplicate of event {first['possible_duplicate']}".encode() in shown
         os.write(leader, b"t")
@@ -215,10 +218,6 @@ def test_at_a_terminal_a_possible_duplicate_is_attached_to_its_event(project: Pa
         os.write(leader, b"q")
         shown += read_until(leader, b"drafts left")
         assert process.wait(timeout=60) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(leader)
     assert f"0 accepted, 1 attached, 0 rejected, {len(drafts) - 1} drafts left".encode() in shown
     (report,) = events_yaml(project, doc_id)["reports"]
     assert report["event_id"] == first["possible_duplicate"] and report["validated"]["by"] == "C. Coder"
